@@ -1,0 +1,3 @@
+from nttqa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""Hits -> an Answer with inline markers [n] and resolved citations.
+
+Extractive (the offline default): sentences of the top passages are scored
+against the question (sentence embedding, stemmed term overlap with the
+question and its glossary expansion, asked years, numbers for figure
+questions, and the passage's own rank), near-duplicates are dropped, and 1-5
+sentences are quoted in document order, each with a marker that resolves to
+document, chapter, section, page(s) and the thesis' own source reference.
+
+Refusal: a question is refused when the evidence is too weak (calibrated on
+the gold file, see README) or when it names something the thesis never
+mentions (a year outside the text, a name absent from it), or asks for a
+figure and no candidate sentence holds a number.
+
+LLM (optional): numbered passages go to an OpenAI-compatible endpoint;
+citation numbers the passages did not have are dropped, and an answer with no
+valid citation, an error or a timeout falls back to the extractive answer with
+a visible notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from nttqa.config import Settings, llm_api_key
+from nttqa.index import analyze
+from nttqa.query import QueryInfo
+from nttqa.retrieve import Retriever
+from nttqa.textutil import find_refs
+from nttqa.types import Answer, Chunk, Citation, Hit
+
+# Calibrated on gold_dev.jsonl (answerable and unanswerable items together).
+REFUSE_BELOW = 0.80
+
+_TEXTS = {
+    "en": {
+        "refuse": "The thesis does not cover this. The closest passages are listed below as related reading.",
+        "according": "According to the thesis",
+        "list_intro": "The thesis mentions:",
+        "page": "p.",
+        "pages": "pp.",
+        "estimated": "estimated",
+        "fallback": "The language model was not used: {why}. Showing the extractive answer instead.",
+        "nocite": "the language model's answer cited none of the passages",
+    },
+    "id": {
+        "refuse": "Skripsi ini tidak membahas hal tersebut. Bagian yang paling dekat ditampilkan di bawah sebagai bacaan terkait.",
+        "according": "Menurut skripsi ini",
+        "list_intro": "Skripsi ini menyebutkan:",
+        "page": "hlm.",
+        "pages": "hlm.",
+        "estimated": "perkiraan",
+        "fallback": "Model bahasa tidak dipakai: {why}. Ditampilkan jawaban ekstraktif.",
+        "nocite": "jawaban model bahasa tidak mengutip satu pun bagian",
+    },
+}
+
+
+def ui_text(lang: str, key: str) -> str:
+    return _TEXTS.get(lang, _TEXTS["en"])[key]
+
+
+@dataclass(frozen=True)
+class _Cand:
+    row: int  # sentence row in the store
+    chunk: Chunk
+    start: int
+    end: int
+    score: float
+    sim: float
+    rank: int
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start:self.end]
+
+
+def where(chunk: Chunk, lang: str) -> str:
+    """"§3.1.1 Instrumen, p. 45" in the reply language."""
+    t = _TEXTS.get(lang, _TEXTS["en"])
+    sec = f"§{chunk.section} {chunk.section_title}".strip() if chunk.section else (chunk.chapter or chunk.doc)
+    pword = t["pages"] if "-" in chunk.pages else t["page"]
+    return f"{sec}, {pword} {chunk.pages}" if chunk.pages else sec
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+        self.retriever = retriever
+        self.store = retriever.store
+        self.settings = settings
+        self.refuse_below = settings.refuse_below or REFUSE_BELOW
+        self._vocab_text = " ".join(c.text.lower() for c in self.store.chunks)
+        # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
+        self._text_years = set()
+        for c in self.store.chunks:
+            self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
+
+    # --- evidence -----------------------------------------------------------
+
+    def _candidates(self, question: str, info: QueryInfo, hits: Sequence[Hit], qvec: np.ndarray) -> list[_Cand]:
+        qterms = set(analyze(question))
+        eterms = set(analyze(" ".join(info.expansions))) - qterms
+        out: list[_Cand] = []
+        sv = self.store.sentence_vectors
+        for h in hits:
+            for row in self.store.sentences_of.get(h.chunk.id, []):
+                _cid, s, e = self.store.sentences[row]
+                text = h.chunk.text[s:e]
+                sim = float(sv[row] @ qvec)
+                terms = set(analyze(text))
+                overlap = (len(qterms & terms) + 0.5 * len(eterms & terms)) / max(1, len(qterms))
+                score = sim * 4 + 0.6 * min(overlap, 1.0) - 0.04 * (h.rank - 1)
+                if info.years and any(str(y) in _strip_refs(text) for y in info.years):
+                    score += 0.15
+                if info.kind == "figure" and re.search(r"\d", _strip_refs(text)):
+                    score += 0.1
+                if len(text) < 25:
+                    score -= 0.3
+                out.append(_Cand(row, h.chunk, s, e, score, sim, h.rank))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _select(self, cands: list[_Cand], info: QueryInfo) -> list[_Cand]:
+        if not cands:
+            return []
+        sv = self.store.sentence_vectors
+        many = info.kind in ("list", "summary") or info.list_size > 1
+        limit = 5 if many else 2
+        margin = 0.35 if many else 0.12
+        best = cands[0].score
+        chosen: list[_Cand] = []
+        for c in cands:
+            if len(chosen) >= limit or c.score < best - margin:
+                break
+            if any(float(sv[c.row] @ sv[o.row]) > 0.93 for o in chosen):
+                continue
+            chosen.append(c)
+        # A sentence that introduces a list ("... diantaranya:") brings its items.
+        extra = []
+        for c in chosen:
+            if c.text.rstrip().endswith(":"):
+                rows = self.store.sentences_of.get(c.chunk.id, [])
+                following = [r for r in rows if r > c.row][:4]
+                for r in following:
+                    _cid, s, e = self.store.sentences[r]
+                    extra.append(_Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
+        have = {c.row for c in chosen}
+        chosen += [e for e in extra if e.row not in have]
+        chosen.sort(key=lambda c: (c.chunk.id, c.start))
+        return chosen
+
+    # --- refusal --------------------------------------------------------------
+
+    def missing_terms(self, question: str, info: QueryInfo) -> list[str]:
+        """Names and years the question asks about that the thesis never mentions."""
+        missing = [str(y) for y in info.years if y not in self._text_years]
+        words = re.findall(r"(?<![\w-])([A-Z][a-zA-Z]{2,})(?![\w-])", question)
+        for i, w in enumerate(words):
+            if question.strip().startswith(w):
+                continue  # the first word of a sentence is capitalised anyway
+            low = w.lower()
+            if low in self._vocab_text:
+                continue
+            if any(alt.lower() in self._vocab_text for alt in self.retriever.glossary.lookup(low)):
+                continue
+            if low in _QUESTION_WORDS:
+                continue
+            missing.append(w)
+        return missing
+
+    def confidence(self, cands: Sequence[_Cand]) -> float:
+        return max((c.sim for c in cands), default=0.0)
+
+    # --- composing -------------------------------------------------------------
+
+    def _citations(self, chosen: Sequence[_Cand], lang: str) -> tuple[list[Citation], list[int]]:
+        """One citation per passage; returns citations and each chosen sentence's marker."""
+        cites: list[Citation] = []
+        markers: list[int] = []
+        by_chunk: dict[int, list[_Cand]] = {}
+        for c in chosen:
+            by_chunk.setdefault(c.chunk.id, []).append(c)
+        num: dict[int, int] = {}
+        for c in chosen:
+            if c.chunk.id not in num:
+                num[c.chunk.id] = len(num) + 1
+                group = by_chunk[c.chunk.id]
+                quote = " ".join(g.text for g in group)
+                refs = tuple(dict.fromkeys(r.key for g in group for r in find_refs(g.text)))
+                cites.append(_citation(num[c.chunk.id], c.chunk, quote, refs))
+            markers.append(num[c.chunk.id])
+        return cites, markers
+
+    def _compose(self, chosen: Sequence[_Cand], markers: Sequence[int], lang: str, info: QueryInfo) -> str:
+        t = _TEXTS[lang]
+        if len(chosen) == 1:
+            c = chosen[0]
+            return f"{t['according']} ({where(c.chunk, lang)}): \u201c{c.text}\u201d [{markers[0]}]"
+        lines = [t["list_intro"] if info.kind in ("list", "summary") else f"{t['according']}:"]
+        for c, m in zip(chosen, markers):
+            lines.append(f"- \u201c{c.text}\u201d [{m}] ({where(c.chunk, lang)})")
+        return "\n".join(lines)
+
+    def _refusal(self, question: str, lang: str, hits: Sequence[Hit], conf: float, why: str = "") -> Answer:
+        return Answer(question, _TEXTS[lang]["refuse"], lang, True, (), tuple(hits[:3]), "extractive",
+                      why, conf)
+
+    def answer(self, question: str, k: int = 5, mode: str = "extractive", lang: str | None = None,
+               on_token: Callable[[str], None] | None = None) -> Answer:
+        fused, comps, info, qvec = self.retriever.score_all(question)
+        reply_lang = lang if lang in ("id", "en") else (info.lang if info.lang in ("id", "en") else "en")
+        hits = self.retriever.search(question, max(k, 6), info=info)
+        cands = self._candidates(question, info, hits[:max(k, 6)], qvec)
+        conf = self.confidence(cands)
+        missing = self.missing_terms(question, info)
+        if missing:
+            return self._refusal(question, reply_lang, hits, conf, "not in the thesis: " + ", ".join(missing))
+        if info.lang == "other" and conf < self.refuse_below + 0.03:
+            return self._refusal(question, reply_lang, hits, conf)
+        if conf < self.refuse_below:
+            return self._refusal(question, reply_lang, hits, conf)
+        chosen = self._select(cands, info)
+        if info.kind == "figure" and not any(re.search(r"\d", _strip_refs(c.text)) for c in chosen[:3]):
+            numbered = [c for c in cands[:12] if re.search(r"\d", _strip_refs(c.text))]
+            if not numbered or numbered[0].score < cands[0].score - 0.25:
+                return self._refusal(question, reply_lang, hits, conf, "no figure in the closest passages")
+            chosen = sorted([numbered[0]] + [c for c in chosen if c.row != numbered[0].row][:1],
+                            key=lambda c: (c.chunk.id, c.start))
+        cites, markers = self._citations(chosen, reply_lang)
+        text = self._compose(chosen, markers, reply_lang, info)
+        extractive = Answer(question, text, reply_lang, False, tuple(cites), tuple(hits[:k]), "extractive", "", conf)
+        if mode == "llm":
+            return self._llm(question, reply_lang, hits[:k], info, qvec, extractive, on_token)
+        return extractive
+
+    # --- LLM writer -------------------------------------------------------------
+
+    def _llm(self, question: str, lang: str, hits: Sequence[Hit], info: QueryInfo, qvec: np.ndarray,
+             fallback: Answer, on_token: Callable[[str], None] | None) -> Answer:
+        from nttqa.llm import LLMConfig, Passage, write_answer
+
+        s = self.settings
+        t = _TEXTS[lang]
+        if not (s.llm_base_url and s.llm_model):
+            return _with_notice(fallback, t["fallback"].format(
+                why="no endpoint configured (set NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL)"))
+        config = LLMConfig(s.llm_base_url, s.llm_model, api_key=llm_api_key(), timeout=s.llm_timeout)
+        passages = [Passage(i, h.chunk.text, where(h.chunk, lang)) for i, h in enumerate(hits, 1)]
+        result = write_answer(question, lang, passages, config, on_token=on_token)
+        if result.error:
+            return _with_notice(fallback, t["fallback"].format(why=result.error))
+        if result.refused:
+            return Answer(question, t["refuse"], lang, True, (), tuple(hits[:3]), "llm", "", fallback.confidence)
+        if not result.cited:
+            return _with_notice(fallback, t["fallback"].format(why=t["nocite"]))
+        cites = []
+        for n in result.cited:
+            chunk = hits[n - 1].chunk
+            quote = self._best_sentence(chunk, qvec)
+            cites.append(_citation(n, chunk, quote, tuple(r.key for r in find_refs(quote))))
+        return Answer(question, result.text, lang, False, tuple(cites), tuple(hits), "llm", "", fallback.confidence)
+
+    def _best_sentence(self, chunk: Chunk, qvec: np.ndarray) -> str:
+        rows = self.store.sentences_of.get(chunk.id, [])
+        if not rows:
+            return chunk.text
+        sims = self.store.sentence_vectors[rows] @ qvec
+        _cid, s, e = self.store.sentences[rows[int(np.argmax(sims))]]
+        return chunk.text[s:e]
+
+
+_QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does", "did", "according", "apa",
+                   "siapa", "kapan", "mengapa", "bagaimana", "berapa", "the", "thesis", "chapter", "section",
+                   "bab", "menurut", "dalam", "pada", "and", "dan", "is", "are", "was", "were", "in", "of",
+                   "english", "indonesian", "inggris", "indonesia"}
+
+
+def _strip_refs(text: str) -> str:
+    out, last = [], 0
+    for r in find_refs(text):
+        out.append(text[last:r.start])
+        last = r.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _citation(n: int, chunk: Chunk, quote: str, refs: tuple[str, ...]) -> Citation:
+    return Citation(n=n, doc=chunk.doc, chapter=chunk.chapter, section=chunk.section,
+                    section_title=chunk.section_title, pages=chunk.pages, pages_estimated=chunk.pages_estimated,
+                    quote=quote, refs=refs, chunk_id=chunk.id, passage=chunk.text, lang=chunk.lang)
+
+
+def _with_notice(a: Answer, notice: str) -> Answer:
+    return Answer(a.question, a.text, a.language, a.refused, a.citations, a.related, a.mode, notice, a.confidence)

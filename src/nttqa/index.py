@@ -1,0 +1,409 @@
+"""The on-disk index: the only code that reads or writes ``index/``.
+
+Layout (one build = one build id)::
+
+    index/manifest.json           format, embedder, settings fingerprint, corpus
+                                  hashes, chunk count, build time, file checksums
+    index/chunks-<id>.jsonl       the chunk store
+    index/dense-<id>.faiss        FAISS inner-product index of normalised vectors
+    index/bm25-<id>/              bm25s index (its own params file inside)
+    index/docs-<id>.json          per-document title, metadata, pages, outline
+
+A build writes new ``*-<id>`` files next to the old ones and then replaces
+``manifest.json`` atomically (``os.replace``), so a build killed half-way leaves
+the previous index working; files no manifest refers to are removed by the next
+build.  A lock file stops two builds from writing at once.  This module owns
+FAISS, bm25s and PyStemmer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from nttqa.config import INDEX_FORMAT_VERSION, Settings
+from nttqa.errors import CorruptIndexError, IndexBusyError, IndexMissingError, StaleIndexError
+from nttqa.types import Chunk
+
+MANIFEST = "manifest.json"
+_FILE_KEYS = ("chunks", "dense", "bm25", "docs", "sentences", "sentvec")
+LOCK = ".build.lock"
+
+# --- tokenisation for BM25 -------------------------------------------------------
+
+_STEMMERS: dict[str, Any] = {}
+_STEM_LOCK = threading.Lock()
+
+
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    text = resources.files("nttqa.data").joinpath("stopwords_id.txt").read_text(encoding="utf-8")
+    ids = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
+    return frozenset(ids | set(STOPWORDS_EN))
+
+
+_STOP: frozenset[str] | None = None
+
+
+def _stem(words: list[str]) -> list[str]:
+    # Indonesian then English Snowball: "perdagangan" -> "dagang", "victims" -> "victim".
+    # PyStemmer objects are not thread-safe, so one pair per thread.
+    key = f"stem-{threading.get_ident()}"
+    pair = _STEMMERS.get(key)
+    if pair is None:
+        import Stemmer
+
+        with _STEM_LOCK:
+            pair = _STEMMERS[key] = (Stemmer.Stemmer("indonesian"), Stemmer.Stemmer("english"))
+    ind, eng = pair
+    return eng.stemWords(ind.stemWords(words))
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stopwords()
+    words = re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*%?", text.lower())
+    words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    return _stem(words)
+
+
+# --- hashing -----------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree_hash(path: Path) -> str:
+    if path.is_file():
+        return sha256_file(path)
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(path).as_posix().encode())
+            h.update(sha256_file(p).encode())
+    return h.hexdigest()
+
+
+def corpus_hashes(files: Sequence[Path]) -> dict[str, str]:
+    """Content hashes of corpus files and their metadata sidecars."""
+    out: dict[str, str] = {}
+    for f in files:
+        out[f.name] = sha256_file(f)
+        for side in (f.with_name(f.name + ".meta.json"), f.with_suffix(".meta.json")):
+            if side.exists() and side != f:
+                out[side.name] = sha256_file(side)
+    return out
+
+
+# --- locking -----------------------------------------------------------------------
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    fh = open(path, "a+")
+    try:
+        try:
+            import fcntl
+
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexBusyError(str(index_dir)) from None
+        except ImportError:  # pragma: no cover - Windows
+            import msvcrt
+
+            try:
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            except OSError:
+                raise IndexBusyError(str(index_dir)) from None
+        yield
+    finally:
+        fh.close()
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    docs: list[dict[str, Any]]
+    corpus: dict[str, str]
+    embedder_id: str
+    sentences: list[tuple[int, int, int]]  # (chunk id, start, end) into the chunk text
+    sentence_vectors: np.ndarray
+    settings: Settings
+    build_seconds: float = 0.0
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], None] | None = None) -> dict:
+    """Write a new build next to the current one and switch the manifest to it.
+
+    The caller must hold :func:`build_lock`.
+    """
+    import bm25s
+    import faiss
+
+    say = progress or (lambda _msg: None)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    bid = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    names = {
+        "chunks": f"chunks-{bid}.jsonl",
+        "dense": f"dense-{bid}.faiss",
+        "bm25": f"bm25-{bid}",
+        "docs": f"docs-{bid}.json",
+        "sentences": f"sentences-{bid}.json",
+        "sentvec": f"sentvec-{bid}.npy",
+    }
+    say("writing chunk store")
+    with open(index_dir / names["chunks"], "w", encoding="utf-8") as fh:
+        for c in inputs.chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    say("writing dense index")
+    vecs = np.ascontiguousarray(inputs.vectors, dtype=np.float32)
+    dense = faiss.IndexFlatIP(vecs.shape[1] if vecs.size else 1)
+    if vecs.size:
+        dense.add(vecs)
+    faiss.write_index(dense, str(index_dir / names["dense"]))
+    say("writing lexical index")
+    bm = bm25s.BM25()
+    bm.index([analyze(lexical_text(c)) for c in inputs.chunks], show_progress=False)
+    bm.save(str(index_dir / names["bm25"]), show_progress=False)
+    with open(index_dir / names["docs"], "w", encoding="utf-8") as fh:
+        json.dump(inputs.docs, fh, ensure_ascii=False)
+    with open(index_dir / names["sentences"], "w", encoding="utf-8") as fh:
+        json.dump([list(t) for t in inputs.sentences], fh)
+    with open(index_dir / names["sentvec"], "wb") as fh:
+        np.save(fh, np.ascontiguousarray(inputs.sentence_vectors, dtype=np.float32), allow_pickle=False)
+    files = {key: {"name": name, "sha256": _tree_hash(index_dir / name)} for key, name in names.items()}
+    manifest = {
+        "format_version": INDEX_FORMAT_VERSION,
+        "build_id": bid,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": round(inputs.build_seconds, 2),
+        "embedder": {"id": inputs.embedder_id, "dim": int(vecs.shape[1]) if vecs.size else 0},
+        "settings_fingerprint": inputs.settings.fingerprint(),
+        "params": inputs.settings.index_params(),
+        "corpus": inputs.corpus,
+        "chunk_count": len(inputs.chunks),
+        "files": files,
+    }
+    _write_json_atomic(index_dir / MANIFEST, manifest)
+    _remove_unreferenced(index_dir, set(names.values()))
+    return manifest
+
+
+def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
+    for p in index_dir.iterdir():
+        if p.name in keep or p.name in (MANIFEST, LOCK, ".gitattributes", "README.md"):
+            continue
+        if re.match(r"^(chunks|dense|bm25|docs|sentences|sentvec)-", p.name) or p.name.endswith(".tmp"):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 sees: the section title (twice: it is short and telling) and the text."""
+    head = f"{chunk.chapter} {chunk.section} {chunk.section_title}".strip()
+    return f"{head} {chunk.section_title} {chunk.text}"
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        raise IndexMissingError(str(index_dir))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorruptIndexError(str(index_dir), f"manifest.json is unreadable: {exc}") from exc
+    if not isinstance(manifest, dict) or "files" not in manifest:
+        raise CorruptIndexError(str(index_dir), "manifest.json lacks its file list")
+    return manifest
+
+
+def staleness(manifest: dict, settings: Settings, embedder_id: str | None,
+              corpus: dict[str, str] | None) -> list[str]:
+    """Reasons the index no longer matches; empty when it is current."""
+    reasons: list[str] = []
+    if manifest.get("format_version") != INDEX_FORMAT_VERSION:
+        reasons.append(f"index format {manifest.get('format_version')} != {INDEX_FORMAT_VERSION}")
+    if manifest.get("settings_fingerprint") != settings.fingerprint():
+        reasons.append("chunking/embedder settings changed")
+    if embedder_id is not None and manifest.get("embedder", {}).get("id") != embedder_id:
+        reasons.append(f"embedder {manifest.get('embedder', {}).get('id')} != {embedder_id}")
+    if corpus is not None:
+        old = manifest.get("corpus", {})
+        added = sorted(set(corpus) - set(old))
+        removed = sorted(set(old) - set(corpus))
+        changed = sorted(k for k in set(corpus) & set(old) if corpus[k] != old[k])
+        if added:
+            reasons.append("new corpus files: " + ", ".join(added))
+        if removed:
+            reasons.append("removed corpus files: " + ", ".join(removed))
+        if changed:
+            reasons.append("changed corpus files: " + ", ".join(changed))
+    return reasons
+
+
+class IndexStore:
+    """A loaded index: chunk store, FAISS and BM25.  Safe for concurrent reads."""
+
+    def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], dense: Any, bm25: Any,
+                 docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
+                 sentence_vectors: np.ndarray) -> None:
+        self.index_dir = Path(index_dir)
+        self.manifest = manifest
+        self.chunks = chunks
+        self.docs = docs
+        self._dense = dense
+        self._bm25 = bm25
+        self._vocab = bm25.vocab_dict
+        self._vectors: np.ndarray | None = None
+        self.sentences = sentences
+        self.sentence_vectors = sentence_vectors
+        # sentence rows of each chunk, for sentence-level scoring
+        self.sentences_of: dict[int, list[int]] = {}
+        for row, (cid, _s, _e) in enumerate(sentences):
+            self.sentences_of.setdefault(cid, []).append(row)
+
+    @property
+    def dim(self) -> int:
+        return int(self.manifest["embedder"]["dim"])
+
+    def vectors(self) -> np.ndarray:
+        """All chunk vectors, reconstructed once from the flat index."""
+        if self._vectors is None:
+            n = self._dense.ntotal
+            self._vectors = self._dense.reconstruct_n(0, n) if n else np.zeros((0, self.dim), np.float32)
+        return self._vectors
+
+    def dense_search(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        q = np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32)
+        n = min(n, self._dense.ntotal)
+        if n <= 0:
+            return []
+        scores, ids = self._dense.search(q, n)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def dense_scores(self, qvec: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query with every chunk (exact; the corpus is small)."""
+        return self.vectors() @ np.asarray(qvec, dtype=np.float32).reshape(-1)
+
+    def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk for already-analysed terms (unknown terms ignored)."""
+        known = [t for t in terms if t in self._vocab]
+        if not known:
+            return np.zeros(len(self.chunks), np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+def load_index(index_dir: Path, settings: Settings, embedder_id: str | None = None,
+               corpus: dict[str, str] | None = None, verify: bool = True) -> IndexStore:
+    """Load and check an index; raises Stale/Corrupt/Missing errors that say how to fix them."""
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    reasons = staleness(manifest, settings, embedder_id, corpus)
+    if reasons:
+        raise StaleIndexError(str(index_dir), reasons)
+    files = manifest["files"]
+    for key in _FILE_KEYS:
+        entry = files.get(key)
+        if not entry:
+            raise CorruptIndexError(str(index_dir), f"manifest lists no {key} file")
+        path = index_dir / entry["name"]
+        if not path.exists():
+            raise CorruptIndexError(str(index_dir), f"{entry['name']} is missing")
+        if verify and _tree_hash(path) != entry["sha256"]:
+            raise CorruptIndexError(str(index_dir), f"{entry['name']} does not match its checksum")
+    try:
+        with open(index_dir / files["chunks"]["name"], encoding="utf-8") as fh:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
+        dense = faiss.read_index(str(index_dir / files["dense"]["name"]))
+        bm = bm25s.BM25.load(str(index_dir / files["bm25"]["name"]), show_progress=False, verbosity=0)
+        docs = json.loads((index_dir / files["docs"]["name"]).read_text(encoding="utf-8"))
+        sentences = [tuple(t) for t in json.loads((index_dir / files["sentences"]["name"]).read_text(encoding="utf-8"))]
+        sentvec = np.load(index_dir / files["sentvec"]["name"], allow_pickle=False)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise CorruptIndexError(str(index_dir), f"cannot read index files: {exc}") from exc
+    if len(chunks) != manifest.get("chunk_count") or dense.ntotal != len(chunks):
+        raise CorruptIndexError(str(index_dir), "chunk count does not match the manifest")
+    if chunks and dense.d != manifest["embedder"]["dim"]:
+        raise CorruptIndexError(str(index_dir), "vector dimension does not match the manifest")
+    if len(sentences) != len(sentvec):
+        raise CorruptIndexError(str(index_dir), "sentence store and sentence vectors differ in length")
+    return IndexStore(index_dir, manifest, chunks, dense, bm, docs, sentences, sentvec)
+
+
+class MemoryDenseIndex:
+    """An in-memory FAISS inner-product index (baselines and benchmarks; nothing on disk)."""
+
+    def __init__(self, vectors: np.ndarray, kind: str = "flat", nlist: int = 0) -> None:
+        import faiss
+
+        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        d = vecs.shape[1]
+        if kind == "flat":
+            self._index = faiss.IndexFlatIP(d)
+        elif kind == "hnsw":
+            self._index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+            self._index.hnsw.efSearch = 64
+        elif kind == "ivf":
+            quant = faiss.IndexFlatIP(d)
+            nlist = nlist or max(1, int(np.sqrt(len(vecs))))
+            self._index = faiss.IndexIVFFlat(quant, d, nlist, faiss.METRIC_INNER_PRODUCT)
+            self._index.train(vecs)
+            self._index.nprobe = max(1, nlist // 8)
+            self._quant = quant
+        else:
+            raise ValueError(f"unknown dense index kind {kind!r}")
+        self._index.add(vecs)
+
+    def search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q = np.ascontiguousarray(qvecs.reshape(-1, qvecs.shape[-1]), dtype=np.float32)
+        return self._index.search(q, k)
+
+    def size_bytes(self) -> int:
+        import faiss
+
+        return int(faiss.serialize_index(self._index).nbytes)

@@ -1,0 +1,181 @@
+"""Wires the stages: build (parse -> chunk -> embed -> index) and load/ask/search."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Sequence
+
+from nttqa.config import Settings, load_settings
+from nttqa.errors import QuestionError
+from nttqa.types import Answer, Chunk, Document, Hit
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def parse_corpus(settings: Settings) -> list[Document]:
+    from nttqa.parse import corpus_files, read_document
+
+    limit = int(settings.max_file_mb * 1_000_000)
+    return [read_document(p, max_bytes=limit) for p in corpus_files(settings.corpus_dir)]
+
+
+def chunk_corpus(docs: Sequence[Document], settings: Settings) -> list[Chunk]:
+    from nttqa.chunk import chunk_document
+
+    chunks: list[Chunk] = []
+    for doc in docs:
+        chunks.extend(chunk_document(doc, settings.chunk_target, settings.chunk_max, settings.chunk_min,
+                                     first_id=len(chunks)))
+    return chunks
+
+
+def sentence_spans(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
+    from nttqa.textutil import split_sentences
+
+    out: list[tuple[int, int, int]] = []
+    for c in chunks:
+        spans = split_sentences(c.text) or [(0, len(c.text))]
+        out.extend((c.id, s, e) for s, e in spans)
+    return out
+
+
+def build(settings: Settings | None = None, progress: Progress | None = None) -> dict:
+    """Build the index for the corpus; the previous index stays usable until the switch."""
+    from nttqa.chunk import embedding_text, outline
+    from nttqa.embed import get_embedder
+    from nttqa.index import BuildInputs, build_lock, corpus_hashes, write_index
+    from nttqa.parse import corpus_files
+
+    settings = settings or load_settings()
+    say = progress or _noop
+    t0 = time.perf_counter()
+    with build_lock(Path(settings.index_dir)):
+        files = corpus_files(settings.corpus_dir)
+        hashes = corpus_hashes(files)
+        say("parse", 0, len(files))
+        docs = parse_corpus(settings)  # raises CorpusError before anything is written
+        say("parse", len(files), len(files))
+        chunks = chunk_corpus(docs, settings)
+        embedder = get_embedder(settings.embedder)
+        texts = [embedding_text(c) for c in chunks]
+        import numpy as np
+
+        vecs = []
+        step = 16
+        for i in range(0, len(texts), step):
+            vecs.append(embedder.embed_passages(texts[i:i + step]))
+            say("embed passages", min(i + step, len(texts)), len(texts))
+        vectors = np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32)
+        sents = sentence_spans(chunks)
+        by_id = {c.id: c for c in chunks}
+        stexts = [by_id[cid].text[s:e] for cid, s, e in sents]
+        svecs = []
+        for i in range(0, len(stexts), 32):
+            svecs.append(embedder.embed_passages(stexts[i:i + 32]))
+            say("embed sentences", min(i + 32, len(stexts)), len(stexts))
+        svectors = np.vstack(svecs) if svecs else np.zeros((0, embedder.dim), np.float32)
+        doc_meta = [{
+            "doc": d.doc, "title": d.title, "meta": d.meta, "pages": len(d.pages),
+            "pages_estimated": any(p.estimated for p in d.pages),
+            "page_labels": [p.label for p in d.pages],
+            "outline": [asdict(o) for o in outline(d)],
+        } for d in docs]
+        say("write index", 0, 1)
+        manifest = write_index(Path(settings.index_dir), BuildInputs(
+            chunks=chunks, vectors=vectors, docs=doc_meta, corpus=hashes, embedder_id=embedder.id,
+            settings=settings, sentences=sents, sentence_vectors=svectors,
+            build_seconds=time.perf_counter() - t0))
+        say("write index", 1, 1)
+    return manifest
+
+
+class Pipeline:
+    """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
+
+    def __init__(self, settings: Settings, store, embedder, check_corpus: bool = True) -> None:
+        from nttqa.query import Glossary
+        from nttqa.retrieve import RetrievalParams, Retriever
+        from nttqa.study.glossary import build_glossary, curated_terms
+
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.terms = build_glossary(store.chunks)
+        self.glossary = Glossary.from_terms(self.terms + curated_terms())
+        self.retriever = Retriever(store, embedder, self.glossary, RetrievalParams(
+            candidates=settings.candidates, use_expansion=settings.use_expansion,
+            use_boosts=settings.use_query_boosts, use_sentences=settings.rerank))
+        self._answerer = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, check_corpus: bool = True, verify: bool = True) -> "Pipeline":
+        """Load the index; raises StaleIndexError / CorruptIndexError / IndexMissingError with a fix."""
+        from nttqa.embed import get_embedder
+        from nttqa.index import corpus_hashes, load_index, read_manifest
+        from nttqa.parse import corpus_files
+
+        settings = settings or load_settings()
+        corpus = corpus_hashes(corpus_files(settings.corpus_dir)) if check_corpus else None
+        manifest = read_manifest(settings.index_dir)
+        store = load_index(settings.index_dir, settings, manifest.get("embedder", {}).get("id"), corpus, verify)
+        embedder = get_embedder(settings.embedder)
+        if embedder.id != store.manifest["embedder"]["id"]:
+            from nttqa.errors import StaleIndexError
+
+            raise StaleIndexError(str(settings.index_dir),
+                                  [f"embedder {store.manifest['embedder']['id']} != {embedder.id}"])
+        return cls(settings, store, embedder)
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.store.chunks
+
+    def status(self) -> dict:
+        m = self.store.manifest
+        return {
+            "documents": [d["doc"] for d in self.store.docs],
+            "titles": [d.get("title", d["doc"]) for d in self.store.docs],
+            "chunks": m.get("chunk_count"),
+            "embedder": m.get("embedder", {}).get("id"),
+            "built_at": m.get("built_at"),
+            "build_seconds": m.get("build_seconds"),
+            "index_dir": str(self.settings.index_dir),
+        }
+
+    def check_question(self, question: str) -> str:
+        q = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
+        if not q:
+            raise QuestionError("The question is empty. Type a question about the thesis, e.g. "
+                                "\"What did IOM do in 2018?\" / \"Apa penyebab perdagangan manusia di NTT?\"")
+        if len(q) > self.settings.max_question_chars:
+            raise QuestionError(f"The question is {len(q):,} characters long; the limit is "
+                                f"{self.settings.max_question_chars:,}. Ask one shorter question at a time.")
+        return q
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]:
+        q = self.check_question(question)
+        return self.retriever.search(q, k or self.settings.top_k)
+
+    @property
+    def answerer(self):
+        if self._answerer is None:
+            with self._lock:
+                if self._answerer is None:
+                    from nttqa.answer import Answerer
+
+                    self._answerer = Answerer(self.retriever, self.settings)
+        return self._answerer
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None, lang: str | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        q = self.check_question(question)
+        return self.answerer.answer(q, k=k or self.settings.top_k, mode=mode or self.settings.answer_mode,
+                                    lang=lang, on_token=on_token)

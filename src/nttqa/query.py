@@ -1,0 +1,216 @@
+"""Question understanding (pure): language, years, section references, numbers,
+abbreviations, question kind, and glossary expansion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from nttqa.textutil import detect_language, years as _years
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
+             "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
+             "pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
+
+_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("citation", re.compile(r"\b(source|sources|cite[sd]?|citation|reference[sd]?|backs? up|supports?|"
+                            r"sumber|rujuk\w*|referensi|dikutip|mengutip|kutip\w*|didukung oleh)\b", re.I)),
+    ("section", re.compile(r"\b(which (?:section|chapter|part)|where in the thesis|in which (?:section|chapter|part)|"
+                           r"what does (?:chapter|section|bab)|chapter [ivx\d]+ (?:cover|discuss|analy)|"
+                           r"(?:di )?(?:sub)?bab (?:mana|berapa|apa)|di bagian mana|bagian mana|bab [ivx\d]+ (?:membahas|berisi))\b", re.I)),
+    ("figure", re.compile(r"\b(how many|how much|what (?:percentage|percent|share|rate|number)|berapa|jumlah|"
+                          r"persentase|persen|percent|rate|tingkat|angka)\b", re.I)),
+    ("definition", re.compile(r"\b(what is an?|what is the meaning|what does .{1,30} (?:mean|stand for)|define[sd]?|"
+                              r"definition|meaning|apa itu|apa yang dimaksud|pengertian|definisi|arti(?:nya)?|"
+                              r"kepanjangan|singkatan|mendefinisikan)\b", re.I)),
+    ("summary", re.compile(r"\b(summar\w*|ringkas\w*|conclusion|conclude[sd]?|kesimpulan|research question|"
+                           r"rumusan masalah|main (?:argument|finding)|argumen|hypothesis|recommend\w*|rekomendasi|"
+                           r"hambatan|intinya|tujuan penelitian)\b", re.I)),
+    ("list", re.compile(r"\b(what are|which are|list|name the|what (?:did|does) .{1,40} do|what roles|"
+                        r"sebutkan|apa saja|siapa saja|mana saja|kegiatan apa|upaya apa|langkah|strategi|"
+                        r"reasons|causes|factors|steps|activities|measures|ways)\b", re.I)),
+    ("year", re.compile(r"\b(when|what year|which year|kapan|tahun berapa|sejak kapan|pada tahun)\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    text: str
+    lang: str  # "id" | "en" | "other"
+    kind: str  # "fact" | "figure" | "year" | "list" | "definition" | "citation" | "section" | "summary"
+    years: tuple[int, ...] = ()
+    chapters: tuple[int, ...] = ()
+    sections: tuple[str, ...] = ()
+    section_words: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    list_size: int = 0  # "three roles" -> 3
+    expansions: tuple[str, ...] = field(default=())
+
+
+def chapter_refs(text: str) -> tuple[int, ...]:
+    out = []
+    for m in re.finditer(r"\b(?:chapter|bab)\s+([ivx]+|\d)\b", text, re.I):
+        v = m.group(1).lower()
+        out.append(int(v) if v.isdigit() else _ROMAN.get(v, 0))
+    for m in re.finditer(r"\b(first|second|third|fourth|pertama|kedua|ketiga|keempat)\s+chapter\b|"
+                         r"\bbab\s+(pertama|kedua|ketiga|keempat)\b", text, re.I):
+        out.append(_WORD_NUM[(m.group(1) or m.group(2)).lower()])
+    return tuple(sorted({c for c in out if c}))
+
+
+def section_refs(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group(1).rstrip(".") for m in
+                               re.finditer(r"(?:§|\b(?:section|subsection|subbab|sub-bab|bagian|sub\s*bab)\s*)?"
+                                           r"\b(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\b(?!\s*%)", text, re.I)
+                               if _is_section_like(m.group(1), text)))
+
+
+def _is_section_like(num: str, text: str) -> bool:
+    # "1.000 penduduk" is a number, "2.1.3" and "section 2.1" are sections.
+    parts = num.split(".")
+    if len(parts) == 2 and len(parts[1]) == 3:
+        return False
+    return bool(re.search(r"(section|subsection|subbab|sub-bab|bagian|§)\s*" + re.escape(num), text, re.I)) or len(parts) == 3 \
+        or (int(parts[0]) <= 4 and len(parts[1]) == 1)
+
+
+def section_words(text: str) -> tuple[str, ...]:
+    """Named sections: "subbab instrumen", "the section on culture"."""
+    out = []
+    for m in re.finditer(r"\b(?:subbab|sub-bab|bagian|section on|chapter on|section about)\s+([a-zA-Z]{4,})", text, re.I):
+        w = m.group(1).lower()
+        if w not in {"mana", "berapa", "apa", "yang", "the", "which", "this"}:
+            out.append(w)
+    return tuple(out)
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    nums = re.findall(r"(?<![\w.,])\d+(?:[.,]\d+)*%?", text)
+    ys = {str(y) for y in _years(text)}
+    return tuple(n for n in nums if n not in ys)
+
+
+def abbreviations(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(re.findall(r"\b[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*\b", text)))
+
+
+def question_kind(text: str) -> str:
+    for kind, pat in _KIND_PATTERNS:
+        if pat.search(text):
+            if kind == "figure" and re.search(r"\b(tahun berapa|what year)\b", text, re.I):
+                return "year"
+            return kind
+    if _years(text) or re.search(r"\b\d{1,2}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|"
+                                  r"oktober|november|desember|january|february|march|may|june|july|august|"
+                                  r"october|december)\b", text, re.I):
+        return "year"
+    return "fact"
+
+
+def list_size(text: str) -> int:
+    m = re.search(r"\b(two|three|four|five|dua|tiga|empat|lima|\d)\s+(?:\w+\s+)?"
+                  r"(roles?|strateg\w*|reasons?|causes?|factors?|peran|faktor|unsur|langkah|cara|hal|things|steps|ways)\b",
+                  text, re.I)
+    if not m:
+        return 0
+    v = m.group(1).lower()
+    return int(v) if v.isdigit() else _WORD_NUM.get(v, 0)
+
+
+def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo:
+    text = text.strip()
+    ys = _years(text)
+    lang = detect_language(text)
+    info = QueryInfo(
+        text=text,
+        lang=lang,
+        kind=question_kind(text),
+        years=ys,
+        chapters=chapter_refs(text),
+        sections=section_refs(text),
+        section_words=section_words(text),
+        numbers=numbers(text),
+        abbreviations=abbreviations(text),
+        list_size=list_size(text),
+        expansions=tuple(glossary.expand(text, lang)) if glossary else (),
+    )
+    return info
+
+
+class Glossary:
+    """Phrase maps used to expand questions, by direction.
+
+    ``translations`` are (Indonesian, English) pairs, ``abbreviations`` are
+    (short, long) pairs; "a|b" lists alternatives.  An English question is
+    expanded into Indonesian and abbreviations are spelled out; an Indonesian
+    question gets only the abbreviation spellings (translating it to English
+    would only add noise to an Indonesian corpus).
+    """
+
+    def __init__(self, translations: Iterable[tuple[str, str]] = (),
+                 abbreviations: Iterable[tuple[str, str]] = ()) -> None:
+        self._en2id: dict[str, set[str]] = {}
+        self._id2en: dict[str, set[str]] = {}
+        self._abbr: dict[str, set[str]] = {}
+        for ind, eng in translations:
+            for x in _alts(ind):
+                for y in _alts(eng):
+                    if x.lower() != y.lower():
+                        self._en2id.setdefault(y.lower(), set()).add(x)
+                        self._id2en.setdefault(x.lower(), set()).add(y)
+        for short, long in abbreviations:
+            for x in _alts(short):
+                for y in _alts(long):
+                    self._abbr.setdefault(x.lower(), set()).add(y)
+                    self._abbr.setdefault(y.lower(), set()).add(x)
+        self._re = {name: _phrase_re(m) for name, m in
+                    (("en", self._en2id), ("id", self._id2en), ("abbr", self._abbr))}
+
+    def __len__(self) -> int:
+        return len(self._en2id) + len(self._abbr)
+
+    def lookup(self, term: str) -> set[str]:
+        t = term.lower()
+        return set(self._en2id.get(t, set()) | self._id2en.get(t, set()) | self._abbr.get(t, set()))
+
+    def expand(self, text: str, lang: str = "en") -> list[str]:
+        """Counterpart phrases for the glossary terms in ``text`` (not already in it)."""
+        maps = [("abbr", self._abbr)]
+        if lang != "id":
+            maps.insert(0, ("en", self._en2id))
+        low = text.lower()
+        out: list[str] = []
+        for name, mapping in maps:
+            rx = self._re[name]
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                for alt in sorted(mapping[m.group(0).lower()]):
+                    if alt.lower() not in low and alt not in out:
+                        out.append(alt)
+        return out
+
+    @classmethod
+    def from_terms(cls, terms: Sequence[object]) -> "Glossary":
+        """From glossary terms (objects with ``term``, ``meaning`` and ``kind``)."""
+        trans, abbr = [], []
+        for t in terms:
+            pair = (getattr(t, "term"), getattr(t, "meaning"))
+            (abbr if getattr(t, "kind", "") == "abbreviation" else trans).append(pair)
+        return cls(trans, abbr)
+
+
+def _alts(s: str) -> list[str]:
+    return [x.strip() for x in s.split("|") if x.strip()]
+
+
+def _phrase_re(mapping: Mapping[str, object]) -> re.Pattern[str] | None:
+    # Longest keys first so "human trafficking" wins over "trafficking".
+    keys = sorted(mapping, key=len, reverse=True)
+    if not keys:
+        return None
+    alts = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.I)

@@ -1,0 +1,229 @@
+"""Question -> ranked Hits: dense + BM25 fusion with query-aware ranking.
+
+Scoring of every chunk (the corpus is small, so exact scores for all chunks
+are cheap; FAISS top-n is used only to pick candidates when it is large):
+
+1. dense cosine of the question with the chunk (multilingual e5) and the best
+   cosine with any *sentence* of the chunk (the "second opinion": a long
+   passage with one matching sentence is not diluted);
+2. BM25 over stemmed Indonesian/English terms, plus the glossary expansion of
+   the question at a lower weight, so English words reach Indonesian text;
+3. the two are z-normalised over the candidates and added with weights;
+4. query-aware boosts: asked years, chapter/section references, tables and
+   numbers for figure questions; list questions are diversified (MMR).
+
+Weights were chosen on a split of the gold file (see README, "Retrieval").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from nttqa.embed import Embedder
+from nttqa.index import IndexStore, analyze
+from nttqa.query import Glossary, QueryInfo, analyze_question
+from nttqa.types import Chunk, Hit
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    fusion: str = "zsum"  # "zsum" | "rrf" | "dense" | "bm25"
+    dense_weight: float = 1.0
+    sentence_weight: float = 0.8
+    lexical_weight: float = 0.7
+    lexical_weight_en: float = 0.7  # English questions meet an Indonesian text: BM25 sees mostly the expansion
+    expansion_weight: float = 0.5
+    rrf_k: int = 60
+    candidates: int = 60
+    use_expansion: bool = True
+    use_boosts: bool = True
+    use_sentences: bool = True
+    year_boost: float = 0.35
+    section_boost: float = 1.0
+    figure_boost: float = 0.3
+    title_boost: float = 0.4
+    mmr_lambda: float = 0.75
+    summary_penalty: float = 0.0  # abstracts restate everything: rank them down unless a summary is asked for
+    hub_beta: float = 0.0  # hubness correction: subtract beta x a chunk's mean similarity to its neighbours
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    sd = float(x.std())
+    return (x - float(x.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
+
+
+def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
+    out = np.zeros_like(rankings[0], dtype=np.float64)
+    for scores in rankings:
+        order = np.argsort(-scores, kind="stable")
+        ranks = np.empty_like(order)
+        ranks[order] = np.arange(len(order))
+        out += 1.0 / (k + ranks + 1)
+    return out
+
+
+def _chapter_number(chunk: Chunk) -> int:
+    m = re.match(r"BAB\s+([IVX]+)", chunk.chapter)
+    if not m:
+        return 0
+    return {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}.get(m.group(1), 0)
+
+
+class Retriever:
+    def __init__(self, store: IndexStore, embedder: Embedder, glossary: Glossary,
+                 params: RetrievalParams | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.glossary = glossary
+        self.params = params or RetrievalParams()
+        self._chunks = store.chunks
+        self._has_number = np.array([bool(re.search(r"\d+(?:[.,]\d+)?\s*(?:%|orang|persen|ribu)", c.text))
+                                     for c in self._chunks], dtype=bool)
+        self._is_table = np.array([c.kind == "table" for c in self._chunks], dtype=bool)
+        self._chapter = np.array([_chapter_number(c) for c in self._chunks])
+        self._is_abstract = np.array([c.chapter.upper() in ("ABSTRAK", "ABSTRACT") for c in self._chunks], dtype=bool)
+        self._title_terms = [set(analyze(f"{c.section_title}")) for c in self._chunks]
+        self._hub = self._hubness(store.vectors())
+        self._sent_hub = self._hubness(store.sentence_vectors) if len(store.sentence_vectors) else np.zeros(0)
+        # Chunk ids are positions in the store (the pipeline numbers them so).
+        self._sentence_rows = np.array([cid for cid, _s, _e in store.sentences], dtype=np.int64)
+
+    @staticmethod
+    def _hubness(vecs: np.ndarray, k: int = 10) -> np.ndarray:
+        """Mean cosine of each vector with its k nearest neighbours (CSLS-style)."""
+        n = len(vecs)
+        if n < 2:
+            return np.zeros(n, np.float32)
+        out = np.empty(n, np.float32)
+        kk = min(k, n - 1)
+        for i in range(0, n, 512):
+            sims = vecs[i:i + 512] @ vecs.T
+            part = np.partition(sims, -(kk + 1), axis=1)[:, -(kk + 1):]
+            out[i:i + 512] = (part.sum(axis=1) - 1.0) / kk  # drop self-similarity (1.0)
+        return out
+
+    def understand(self, question: str) -> QueryInfo:
+        return analyze_question(question, self.glossary)
+
+    def score_all(self, question: str, info: QueryInfo | None = None,
+                  qvec: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
+        """Final score of every chunk, the component scores, the query info and the query vector."""
+        p = self.params
+        info = info or self.understand(question)
+        n = len(self._chunks)
+        if n == 0:
+            return np.zeros(0), {}, info, np.zeros(0, np.float32)
+        if qvec is None:
+            qtext = question
+            if p.use_expansion and info.expansions and info.abbreviations:
+                # Spell out abbreviations for the dense model too ("RAD" -> "Rencana Aksi Daerah").
+                longs = [e for e in info.expansions if len(e) > 6 and e[:1].isupper()][:3]
+                qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")
+            qvec = self.embedder.embed_queries([qtext])[0]
+        dense = self.store.dense_scores(qvec) - p.hub_beta * self._hub
+        sent = self._sentence_scores(qvec) if p.use_sentences else np.zeros(n, np.float32)
+        lex = self.store.lexical_scores(analyze(question))
+        exp = np.zeros(n, np.float32)
+        if p.use_expansion and info.expansions:
+            exp = self.store.lexical_scores(analyze(" ".join(info.expansions)))
+        comps = {"dense": dense, "sentence": sent, "lexical": lex, "expansion": exp}
+        if p.fusion == "dense":
+            fused = _z(dense) + (p.sentence_weight * _z(sent) if p.use_sentences else 0)
+        elif p.fusion == "bm25":
+            fused = _z(lex + p.expansion_weight * exp)
+        elif p.fusion == "rrf":
+            fused = _rrf(dense, lex + p.expansion_weight * exp, k=p.rrf_k) * 30
+        else:
+            lexical = lex + p.expansion_weight * exp
+            lw = p.lexical_weight_en if info.lang == "en" else p.lexical_weight
+            fused = p.dense_weight * _z(dense) + lw * _z(lexical)
+            if p.use_sentences:
+                fused = fused + p.sentence_weight * _z(sent)
+        if p.use_boosts:
+            fused = fused + self._boosts(info, question)
+        return fused, comps, info, qvec
+
+    def _sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
+        sv = self.store.sentence_vectors
+        out = np.zeros(len(self._chunks), np.float32)
+        if len(sv) == 0:
+            return out
+        sims = sv @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub
+        out[:] = -1.0
+        np.maximum.at(out, self._sentence_rows, sims)
+        return out
+
+    def _boosts(self, info: QueryInfo, question: str) -> np.ndarray:
+        p = self.params
+        n = len(self._chunks)
+        b = np.zeros(n, np.float64)
+        if info.years:
+            asked = set(info.years)
+            for i, c in enumerate(self._chunks):
+                # A chunk that names the asked year (outside a citation) ranks up.
+                hits = [y for y in asked if re.search(rf"(?<![\d(,]\s)(?<!\d){y}(?![\d,])(?!\s*,\s*\d)", c.text)]
+                if hits:
+                    b[i] += p.year_boost * len(hits) / len(asked)
+        if info.chapters and info.kind in ("section", "summary"):
+            b += p.section_boost * np.isin(self._chapter, list(info.chapters))
+        if info.sections:
+            for i, c in enumerate(self._chunks):
+                if any(c.section == s or c.section.startswith(s + ".") for s in info.sections):
+                    b[i] += p.section_boost
+        if info.section_words:
+            words = set(analyze(" ".join(info.section_words)))
+            for i, terms in enumerate(self._title_terms):
+                if words & terms:
+                    b[i] += p.section_boost
+        if info.kind == "figure":
+            b += p.figure_boost * (self._has_number | self._is_table)
+        if info.kind != "summary":
+            b -= p.summary_penalty * self._is_abstract
+        if p.title_boost and info.kind in ("section", "summary", "list", "definition"):
+            q = set(analyze(question + " " + " ".join(info.expansions)))
+            for i, terms in enumerate(self._title_terms):
+                if terms and q & terms:
+                    b[i] += p.title_boost * len(q & terms) / len(terms)
+        return b
+
+    def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
+               diversify: bool | None = None) -> list[Hit]:
+        fused, comps, info, _q = self.score_all(question, info)
+        if fused.size == 0:
+            return []
+        order = list(np.argsort(-fused, kind="stable"))
+        if diversify is None:
+            diversify = self.params.use_boosts and info.kind == "list"
+        if diversify:
+            order = self._mmr(order[: self.params.candidates], fused, k)
+        hits = []
+        for rank, i in enumerate(order[:k], start=1):
+            hits.append(Hit(self._chunks[i], float(fused[i]), rank, float(comps["dense"][i]),
+                            float(comps["lexical"][i])))
+        return hits
+
+    def _mmr(self, cand: Sequence[int], fused: np.ndarray, k: int) -> list[int]:
+        """Maximal marginal relevance: list answers come from several passages, not near-copies."""
+        vecs = self.store.vectors()
+        lam = self.params.mmr_lambda
+        rel = _z(fused[list(cand)])
+        chosen: list[int] = []
+        pool = list(range(len(cand)))
+        while pool and len(chosen) < max(k, 1) * 2:
+            best, best_val = None, -1e9
+            for j in pool:
+                i = cand[j]
+                red = max((float(vecs[i] @ vecs[c]) for c in chosen), default=0.0)
+                val = lam * rel[j] - (1 - lam) * red * 4
+                if val > best_val:
+                    best, best_val = j, val
+            chosen.append(cand[best])  # type: ignore[index]
+            pool.remove(best)  # type: ignore[arg-type]
+        rest = [i for i in cand if i not in chosen]
+        return chosen + rest

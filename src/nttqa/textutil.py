@@ -1,0 +1,209 @@
+"""Small pure text helpers shared by chunking, querying and answering.
+
+Language guessing, sentence splitting, years and the thesis' in-text source
+references ("(Goma 2020, 36-37)", "Arif (2016)").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_ID_WORDS = set("""
+yang dan di ke dari dalam untuk dengan pada ini itu adalah sebagai oleh atau juga tidak akan
+tersebut para serta bahwa karena dapat telah sudah belum bagaimana apa apakah siapa kapan mengapa
+kenapa berapa dimana mana saja menurut tentang terhadap melalui hal adanya berupa yakni yaitu
+seperti sebuah suatu lebih hingga tahun orang banyak menjadi merupakan antara jelaskan sebutkan
+bab sebut tujuan peran penyebab dampak perdagangan manusia kegiatan ada tidaklah pernah bisa
+""".split())
+_EN_WORDS = set("""
+the of and to in is are was were what which who whom when where why how does do did that this
+these those for with on by from as at an a be been has have had it its their there about
+according thesis author chapter section what's list name give explain describe say says said
+role causes cause figures figure many much number year years did role source sources cite cites
+""".split())
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-zA-Z\u00C0-\u024F]+", text.lower())
+
+
+def detect_language(text: str) -> str:
+    """'id', 'en' or 'other' from function words; Indonesian wins ties (the thesis' language)."""
+    toks = tokens(text)
+    if not toks:
+        return "other"
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters:
+        latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+        if latin / len(letters) < 0.5:
+            return "other"
+    id_score = sum(1 for t in toks if t in _ID_WORDS)
+    en_score = sum(1 for t in toks if t in _EN_WORDS)
+    # Indonesian morphology: me-/ber-/di- prefixes and -kan/-nya suffixes.
+    id_score += 0.5 * sum(1 for t in toks if len(t) > 5 and (t.endswith(("kan", "nya", "an")) and
+                                                             t.startswith(("me", "ber", "di", "pe", "ter"))))
+    if id_score == 0 and en_score == 0:
+        # Short questions made of names/acronyms: call it English only when it reads so.
+        return "other" if len(toks) > 2 else "id"
+    return "en" if en_score > id_score else "id"
+
+
+_ABBREV = ("n.d.", "No.", "no.", "et al.", "Dr.", "Prof.", "dll.", "dsb.", "dkk.", "Jl.", "St.", "vs.", "e.g.", "i.e.")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in ``text``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(‘\-•\d])|\n+", text):
+        end = m.start()
+        piece = text[start:end]
+        before = text[max(0, end - 8):end + 1]
+        if any(before.rstrip().endswith(a) for a in _ABBREV):
+            continue
+        if re.search(r"(?:^|\s)[A-Z]\.$", text[max(0, end - 3):end + 1].rstrip()) and not piece.strip()[:-2].strip():
+            continue
+        if re.search(r"(?:^|\s)[A-Za-z]\.$", text[start:end + 1].rstrip()) and len(piece.strip()) <= 3:
+            continue  # a list marker such as "A." is not a sentence
+        if piece.strip():
+            spans.append((start, m.end() if text[end:m.end()].strip() else end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    # trim whitespace inside spans
+    out = []
+    for s, e in spans:
+        seg = text[s:e]
+        ls = len(seg) - len(seg.lstrip())
+        rs = len(seg) - len(seg.rstrip())
+        if e - rs > s + ls:
+            out.append((s + ls, e - rs))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+_YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
+
+
+def years(text: str) -> tuple[int, ...]:
+    found = {int(y) for y in _YEAR.findall(text)}
+    for a, b in re.findall(r"(?<!\d)(19[4-9]\d|20[0-4]\d)\s*[-–]\s*(19[4-9]\d|20[0-4]\d)(?!\d)", text):
+        lo, hi = int(a), int(b)
+        if lo < hi <= lo + 20:
+            found.update(range(lo, hi + 1))
+    return tuple(sorted(found))
+
+
+# --- in-text source references -------------------------------------------------
+
+@dataclass(frozen=True)
+class Ref:
+    authors: str  # as written, with "dan" normalised to "and"
+    year: str  # "2020", "2017a" or "n.d."
+    pages: str  # "36-37", "" when none
+    narrative: bool  # "Arif (2016)" rather than "(Arif 2016)"
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        base = f"{self.authors} {self.year}"
+        return f"{base}, {self.pages}" if self.pages else base
+
+
+_NAME = r"[A-Z][\w'’.\-]*"
+_NAME_SEQ = rf"{_NAME}(?:\s+(?:{_NAME}|of|for|and|dan|&|de|van|der|on)){{0,9}}"
+_AUTHORS = rf"{_NAME_SEQ}(?:\s*,\s*{_NAME_SEQ})*(?:,?\s+(?:and|dan|&)\s+{_NAME_SEQ})?(?:\s+et\s+al\.?)?"
+_YEAR_PART = r"(?P<year>(?:19|20)\d{2}[a-z]?|n\.\s?d\.?)"
+_PAGES = r"(?:,\s*(?:hlm\.?|p\.|pp\.|hal\.?)?\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?))?"
+_PAREN_ITEM = re.compile(rf"^\s*(?P<authors>{_AUTHORS})\s*,?\s+{_YEAR_PART}{_PAGES}\s*$")
+_NARRATIVE = re.compile(rf"(?P<authors>{_AUTHORS})\s+\({_YEAR_PART}{_PAGES}\)")
+_STOP_AUTHOR_WORDS = {"tahun", "nomor", "no", "pasal", "uu", "undang", "perda", "pada", "sejak", "bulan", "tanggal"}
+
+
+def _clean_authors(a: str) -> str | None:
+    a = re.sub(r"\s+", " ", a).strip(" ,")
+    a = re.sub(r",?\s+dan\s+", " and ", a)
+    a = re.sub(r",\s+and\s+", " and ", a)
+    words = a.replace(",", " ").split()
+    if not words or any(w.isdigit() for w in words):
+        return None
+    if words[0].lower() in _STOP_AUTHOR_WORDS or any(w.lower() in {"tahun", "nomor", "pasal"} for w in words):
+        return None
+    return a
+
+
+_LEAD_WORDS = {"menurut", "dalam", "seperti", "oleh", "pada", "hal", "sedangkan", "according", "as", "by",
+               "kemudian", "lebih", "selain", "namun", "bahkan", "sementara", "adapun", "also", "in", "then",
+               "jika", "melalui", "berdasarkan", "sebagaimana", "dari", "menurutnya", "penelitian", "buku",
+               "jurnal", "artikel", "tulisan", "karya", "studi", "the", "thus", "however", "lalu", "juga"}
+
+
+def _trim_narrative(authors: str) -> str:
+    """Drop sentence words captured before a narrative citation ("Menurut Arif" -> "Arif")."""
+    words = authors.split()
+    while len(words) > 1 and words[0].strip(",").lower() in _LEAD_WORDS:
+        words = words[1:]
+    a = " ".join(words)
+    if "," not in a and " and " not in a and " dan " not in a and " of " not in a and " for " not in a:
+        a = words[-1]
+    return a
+
+
+def find_refs(text: str) -> list[Ref]:
+    """All in-text references, in order of appearance."""
+    out: list[Ref] = []
+    taken: list[tuple[int, int]] = []
+    for m in re.finditer(r"\(([^()]{3,200})\)", text):
+        inner = m.group(1)
+        pos = m.start(1)
+        for part in re.split(r";", inner):
+            pm = _PAREN_ITEM.match(part)
+            if pm:
+                authors = _clean_authors(pm.group("authors"))
+                if authors:
+                    year = pm.group("year").replace(" ", "")
+                    if year.startswith("n"):
+                        year = "n.d."
+                    pages = re.sub(r"\s*[-–]\s*", "-", pm.group("pages") or "")
+                    out.append(Ref(authors, year, pages, False, m.start(), m.end()))
+                    taken.append((m.start(), m.end()))
+            pos += len(part) + 1
+    for m in _NARRATIVE.finditer(text):
+        if any(s <= m.start("year") < e for s, e in taken):
+            continue
+        authors = m.group("authors")
+        # Narrative authors are the trailing capitalised words before "(year)".
+        authors = _clean_authors(_trim_narrative(authors))
+        if not authors:
+            continue
+        year = m.group("year").replace(" ", "")
+        if year.startswith("n"):
+            year = "n.d."
+        pages = re.sub(r"\s*[-–]\s*", "-", m.group("pages") or "")
+        out.append(Ref(authors, year, pages, True, m.start("authors"), m.end()))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def ref_keys(text: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    for r in find_refs(text):
+        if r.key not in seen:
+            seen.append(r.key)
+    return tuple(seen)
+
+
+def normalize_for_match(text: str) -> str:
+    """Case-folded, whitespace-collapsed, hyphenation-insensitive text for quote matching."""
+    t = text.lower()
+    t = t.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").replace("–", "-")
+    t = re.sub(r"(\w)-\s+(\w)", r"\1\2", t)
+    t = t.replace("-", "")
+    t = re.sub(r"\s+", " ", t).strip()
+    return t

@@ -1,0 +1,392 @@
+"""Study tools on the real thesis: sources, timeline, figures, reader, quiz and their CLI."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from nttqa.chunk import chunk_document, outline
+from nttqa.parse import read_document
+from nttqa.study.commands import STUDY_COMMANDS, add_study_commands, run_study_command
+from nttqa.study.figures import build_figures, parse_number, series
+from nttqa.study.quiz import KINDS, in_passage, make_quiz, score
+from nttqa.study.reader import abbreviations, highlight, section_text, section_tree, walk
+from nttqa.study.sources import (NO_REFERENCE_LIST, build_sources, find_source, reference_list_notice,
+                                 sources_for_text, sources_supporting)
+from nttqa.study.timeline import build_timeline, events_in_year
+
+THESIS = Path(__file__).resolve().parents[1] / "corpus" / "peran-iom-perdagangan-manusia-ntt-2014-2018.txt"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return read_document(THESIS)
+
+
+@pytest.fixture(scope="module")
+def chunks(doc):
+    return chunk_document(doc)
+
+
+@pytest.fixture(scope="module")
+def raw(doc):
+    return doc.text
+
+
+@pytest.fixture(scope="module")
+def sources(chunks):
+    return build_sources(chunks)
+
+
+@pytest.fixture(scope="module")
+def events(chunks):
+    return build_timeline(chunks)
+
+
+@pytest.fixture(scope="module")
+def figures(chunks):
+    return build_figures(chunks)
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, pattern", [
+    ("Goma 2020", r"Goma\s*\(?\s*2020"),
+    ("Winadya 2019", r"Winadya\s*\(?\s*2019"),
+    # "(Daniel, Mulyana and Wibhawa 2017, 26)" and "Daniel, Mulyana, dan Wibhawa (2017)", often across lines
+    ("Daniel, Mulyana and Wibhawa 2017", r"Wibhawa\s*\(?\s*2017"),
+])
+def test_source_counts_match_the_text(sources, raw, name, pattern):
+    expected = len(re.findall(pattern, raw))
+    assert expected >= 6
+    src = find_source(sources, name)
+    assert src is not None and src.key == name
+    assert src.count == expected == len(src.citations)
+
+
+def test_source_variants_are_merged(sources):
+    daniel = [s for s in sources if s.names and s.names[0] == "Daniel"]
+    assert len(daniel) == 1
+    written = " | ".join(daniel[0].variants)
+    assert "dan Wibhawa (2017)" in written and "and Wibhawa 2017, 26)" in written
+    assert daniel[0].pages == ("26", "27", "28")
+    assert daniel[0].names == ("Daniel", "Mulyana", "Wibhawa")
+    goma = find_source(sources, "Goma 2020")
+    assert "36-37" in goma.pages and "40" in goma.pages
+
+
+def test_sources_cover_every_reference_form(sources):
+    keys = {s.key for s in sources}
+    for key in ("Arif 2016", "International Organization for Migration n.d.", "IOM 2015", "Kemen PPPA 2018",
+                "Gugus Tugas PP-TPPO 2022", "Iskandar and Nursiti 2021"):
+        assert key in keys
+    assert [s.authors.lower() for s in sources] == sorted(s.authors.lower() for s in sources)
+
+
+def test_each_citation_quotes_its_sentence(sources, chunks):
+    by_id = {c.id: c for c in chunks}
+    winadya = find_source(sources, "Winadya 2019")
+    for c in winadya.citations:
+        passage = by_id[c.cite.chunk_id].text
+        assert c.cite.sentence in passage
+        assert c.as_written in c.cite.sentence and "Winadya" in c.as_written
+        assert c.cite.section_heading and c.cite.pages
+    assert {c.cite.section for c in winadya.citations} >= {"2.4", "3.1.1", "3.1.2", "3.1.3"}
+
+
+@pytest.mark.parametrize("query, key", [
+    ("Winadya 2019", "Winadya 2019"), ("winadya", "Winadya 2019"), ("Winadia 2019", "Winadya 2019"),
+    ("Daniel 2017", "Daniel, Mulyana and Wibhawa 2017"), ("Daniel, Mulyana dan Wibhawa (2017)",
+                                                          "Daniel, Mulyana and Wibhawa 2017"),
+    ("(Goma 2020, 36-37)", "Goma 2020"), ("IOM 2015", "IOM 2015"),
+])
+def test_find_source_is_forgiving(sources, query, key):
+    assert find_source(sources, query).key == key
+
+
+def test_find_source_refuses_strangers(sources):
+    assert find_source(sources, "Nobody 2019") is None
+    assert find_source(sources, "Goma 1999") is None
+
+
+def test_which_source_supports_the_605_victims(sources):
+    found = sources_supporting(sources, ["605", "2014"])
+    assert found
+    src, citation = found[0]
+    assert src.key == "Goma 2020" and citation.cited_pages == "36-37"
+    assert "605" in citation.claim and "605" not in citation.cite.sentence  # the list runs over two passages
+
+
+def test_sources_for_text(sources, chunks):
+    passage = next(c.text for c in chunks if "(Goma 2020, 36-37)" in c.text)
+    assert [s.key for s in sources_for_text(sources, passage)] == ["Goma 2020"]
+    assert [s.key for s in sources_for_text(sources, "as Winadya (2019) and Arif 2016 say")] == \
+        ["Winadya 2019", "Arif 2016"]
+
+
+def test_no_reference_list_notice(chunks):
+    assert "daftar pustaka" in reference_list_notice(chunks, "id").lower()
+    assert "no reference list" in reference_list_notice(chunks, "en").lower()
+    assert set(NO_REFERENCE_LIST) == {"id", "en"}
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _one(events, date, word):
+    found = [e for e in events if e.date == date and word in e.cite.sentence.lower()]
+    assert len(found) == 1, (date, word, found)
+    return found[0]
+
+
+def test_timeline_has_the_dated_events(events):
+    festival = _one(events, "2018-12-18", "festival")
+    assert festival.precision == "day" and "IOM" in festival.mentions
+    assert festival.refs == ("Kemen PPPA 2018",) and festival.cite.section == "3.1.3"
+    moratorium = _one(events, "2018-11-14", "moratorium")
+    assert moratorium.as_written == "tanggal 14 November 2018" and moratorium.cite.section == "2.3"
+    assert _one(events, "1951", "didirikan").precision == "year"
+    assert _one(events, "1953-10-19", "konstitusi").day == 19
+    assert _one(events, "1979", "hadir").year == 1979
+    assert _one(events, "2007-06", "rmim").precision == "month"
+    assert "RCA" in _one(events, "2000", "regional cooperation agreement").mentions
+    months = {e.month for e in events if e.year == 2018 and "agustus" in e.as_written.lower()}
+    assert months == {8, 9}
+
+
+def test_timeline_is_sorted(events):
+    keys = [(e.year, e.month or 0, e.day or 0) for e in events]
+    assert keys == sorted(keys)
+
+
+def test_years_of_references_are_not_events(events, raw):
+    outside = set(re.findall(r"\b(?:19|20)\d\d\b", re.sub(r"\([^()]*\)", " ", raw)))
+    inside = set(re.findall(r"\((?:[^()]*?)\b((?:19|20)\d\d)\b[^()]*\)", raw))
+    only_in_refs = {int(y) for y in inside - outside}
+    assert only_in_refs  # e.g. 2020, 2021, 2022
+    assert not [e for e in events if e.year in only_in_refs]
+
+
+def test_what_iom_did_in_2018(events):
+    did = events_in_year(events, 2018, actor="IOM")
+    dates = {e.date for e in did}
+    assert {"2018-12-18", "2018-12", "2018-08", "2018-09", "2018"} <= dates
+    assert all("IOM" in e.mentions for e in did)
+    assert "2018-11-14" not in dates  # the moratorium was the governor's decree
+    assert all(e.year == 2018 and not e.year_end for e in did)
+    with_periods = events_in_year(events, 2018, actor="IOM", include_periods=True)
+    assert any(e.date == "2018/2019" for e in with_periods)
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def _table_value(figures, table, year):
+    found = [f for f in figures if f.table == table and f.year == year]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_poverty_and_unemployment_tables(figures):
+    poverty = _table_value(figures, "Tabel 1", 2015)
+    assert poverty.value == pytest.approx(22.58) and poverty.unit == "%" and poverty.raw == "22,58%"
+    assert poverty.source_line.startswith("Sumber:") and "Badan Pusat Statistik" in poverty.source_line
+    assert "Kemiskinan" in poverty.measure and poverty.cite.pages == "20"
+    unemployment = _table_value(figures, "Tabel 3", 2015)
+    assert unemployment.value == pytest.approx(3.83) and unemployment.unit == "%"
+    assert [f.year for f in figures if f.table == "Tabel 3"] == [2014, 2015, 2016, 2017, 2018]
+
+
+def test_education_table(figures):
+    rows = {f.label: f for f in figures if f.table == "Tabel 2"}
+    assert set(rows) == {"SD", "SMP", "SMA", "Kuliah", "Tidak Memiliki Ijazah"}
+    assert rows["SD"].value == 303 and rows["SD"].unit == "orang" and rows["SD"].year == 2018
+    assert "1.000" in rows["SD"].measure  # per 1,000 people, from the column header
+
+
+def test_victims_per_year(figures):
+    victims = [s for s in series(figures).values() if [f.value for f in s] == [605, 941, 863, 230]]
+    assert len(victims) == 1
+    assert [f.years for f in victims[0]] == [(2014,), (2015,), (2016, 2017), (2018,)]
+    assert all(f.refs == ("Goma 2020, 36-37",) and f.unit == "orang" for f in victims[0])
+
+
+def test_officers_trained(figures):
+    trained = {f.value: f for f in figures if f.cite.section == "3.1.1" and "aparat" in f.context}
+    assert {593, 426, 167} <= set(trained)
+    assert "laki-laki" in trained[426].label and "perempuan" in trained[167].label
+
+
+@pytest.mark.parametrize("raw_number, lang, value", [
+    ("22,58%", "id", 22.58), ("1.000", "id", 1000), ("1.160,53", "id", 1160.53), ("120.000.000", "id", 120e6),
+    ("1,000", "en", 1000), ("3.83", "en", 3.83), ("605", "id", 605),
+])
+def test_parse_number(raw_number, lang, value):
+    assert parse_number(raw_number, lang) == pytest.approx(value)
+
+
+def test_no_figure_is_a_year_or_a_law_number(figures):
+    assert not [f for f in figures if not f.table and 1900 <= f.value <= 2049 and f.unit != "orang"]
+    assert not [f for f in figures if f.raw.startswith(("21 ", "296"))]  # "UU Nomor 21", "Pasal 296"
+
+
+# --- reader ----------------------------------------------------------------------------------
+
+
+def test_section_tree(doc):
+    tree = section_tree(outline(doc))
+    assert [n.number for n in tree][:3] == ["ABSTRAK", "ABSTRACT", "BAB I"]
+    bab2 = next(n for n in tree if n.number == "BAB II")
+    sec21 = next(n for n in bab2.children if n.number == "2.1")
+    assert [c.number for c in sec21.children] == ["2.1.1", "2.1.2", "2.1.3", "2.1.4"]
+    assert sec21.page == "18" and sec21.page_end == "26"
+    # dicts (as the CLI passes them) give the same tree
+    assert section_tree([asdict(e) for e in outline(doc)]) == tree
+    assert len(list(walk(tree))) == len(outline(doc))
+
+
+def test_section_text(chunks):
+    part = section_text(chunks, "2.1")
+    assert {c.section for c in part} == {"2.1", "2.1.1", "2.1.2", "2.1.3", "2.1.4"}
+    assert [c.id for c in part] == sorted(c.id for c in part)
+    assert section_text(chunks, "BAB II") == section_text(chunks, "2") == section_text(chunks, "II")
+    assert all(c.chapter.startswith("BAB II") for c in section_text(chunks, "BAB II"))
+    assert [c.section for c in section_text(chunks, "1.2")] == ["1.2"]
+    assert section_text(chunks, "ABSTRAK")[0].chapter == "ABSTRAK"
+
+
+def test_highlight_survives_rewrapping():
+    passage = "IOM pada awalnya didirikan pada tahun 1951 dengan kantor pusat di Janewa. Kalimat lain."
+    quote = "IOM pada awalnya\n didiri-\nkan  pada tahun 1951 dengan kantor pusat di Janewa."
+    segs = highlight(passage, quote)
+    assert "".join(t for t, _ in segs) == passage
+    assert [t for t, on in segs if on] == ["IOM pada awalnya didirikan pada tahun 1951 dengan kantor pusat di Janewa."]
+    assert highlight(passage, "tidak ada") == [(passage, False)]
+
+
+def test_abbreviations(chunks):
+    table = {a.short: a.long for a in abbreviations(chunks)}
+    assert table["RAD"] == "Rencana Aksi Daerah"
+    assert table["IOM"] == "International Organization for Migration"
+    assert table["DP3A"] == "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"
+    assert "Human Trafficking" not in table  # a translation, not an abbreviation
+
+
+# --- quiz ------------------------------------------------------------------------------------
+
+
+def test_every_answer_is_in_its_cited_passage(chunks):
+    by_id = {c.id: c.text for c in chunks}
+    for lang in ("en", "id"):
+        everything = make_quiz(chunks, n=1000, lang=lang, seed=1)  # every question the text yields
+        assert len(everything) > 60 and {it.kind for it in everything} == set(KINDS)
+        for it in everything:
+            assert it.passage == by_id[it.cite.chunk_id]
+            assert in_passage(it.answer, it.passage), it
+            assert it.cite.sentence in it.passage
+
+
+def test_quiz_shape(chunks):
+    items = make_quiz(chunks, n=10, lang="en", seed=1)
+    assert len(items) == 10 and [it.n for it in items] == list(range(1, 11))
+    assert {it.kind for it in items} == set(KINDS)  # every kind when there is room for all
+    for it in items:
+        if it.format == "mc":
+            assert it.answer in it.choices and len(it.choices) == len(set(it.choices)) >= 2
+            assert set(it.choices) - {it.answer} == set(it.distractors)
+        else:
+            assert it.choices == ()
+        if it.kind in ("year", "definition") and it.format == "fill":
+            assert "_____" in it.question
+
+
+def test_quiz_is_deterministic_per_seed(chunks):
+    a = [it.to_dict() for it in make_quiz(chunks, n=10, seed=7)]
+    b = [it.to_dict() for it in make_quiz(chunks, n=10, seed=7)]
+    c = [it.to_dict() for it in make_quiz(chunks, n=10, seed=8)]
+    assert a == b and a != c
+
+
+def test_quiz_languages_and_kinds(chunks):
+    en = make_quiz(chunks, n=6, lang="en", seed=2, kinds=["year"])
+    id_ = make_quiz(chunks, n=6, lang="id", seed=2, kinds=["year"])
+    assert {it.kind for it in en} == {"year"}
+    assert [it.answer for it in en] == [it.answer for it in id_]
+    assert all(re.fullmatch(r"(19|20)\d\d", it.answer) for it in en)
+    assert all("year" in it.question.lower() for it in en)
+    assert all("tahun" in it.question.lower() for it in id_)
+
+
+def test_score(chunks):
+    items = make_quiz(chunks, n=8, seed=3)
+    perfect = score(items, {it.n: it.answer for it in items})
+    assert perfect["correct"] == perfect["total"] == 8 and perfect["score"] == 1.0
+    mc = next(it for it in items if it.format == "mc")
+    letter = "ABCD"[mc.choices.index(mc.answer)]
+    wrong = next(ch for ch in mc.choices if ch != mc.answer)
+    assert score(items, {mc.n: letter})["correct"] == 1
+    assert score(items, {mc.n: wrong})["correct"] == 0
+    assert score(items, {})["answered"] == 0
+    tables = make_quiz(chunks, n=20, seed=1, kinds=["figure"])
+    pct = next(it for it in tables if it.answer.endswith("%"))
+    assert score(tables, {pct.n: pct.answer.rstrip("%").replace(",", ".")})["correct"] == 1
+
+
+# --- CLI glue --------------------------------------------------------------------------------
+
+
+def _run(argv, chunks, doc, capsys):
+    ap = argparse.ArgumentParser(prog="nttqa")
+    add_study_commands(ap.add_subparsers(dest="command"))
+    args = ap.parse_args(argv)
+    docs = [{"doc": doc.doc, "title": doc.title, "outline": [asdict(e) for e in outline(doc)]}]
+    rc = run_study_command(args, chunks, docs)
+    return rc, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["sources", "--json"], ["cite", "Winadya", "2019", "--json"], ["cite", "605", "--json"],
+    ["timeline", "--year", "2018", "--json"], ["timeline", "--json"], ["figures", "--json"],
+    ["outline", "--json"], ["outline", "--section", "2.4", "--json"],
+    ["quiz", "--n", "10", "--lang", "en", "--seed", "1", "--json"], ["quiz", "--lang", "id", "--json"],
+])
+def test_cli_prints_json(argv, chunks, doc, capsys):
+    rc, out = _run(argv, chunks, doc, capsys)
+    assert rc == 0
+    data = json.loads(out)
+    assert isinstance(data, dict) and data
+
+
+def test_cli_json_content(chunks, doc, capsys):
+    rc, out = _run(["cite", "Winadya 2019", "--json"], chunks, doc, capsys)
+    assert json.loads(out)["source"]["count"] == 7
+    rc, out = _run(["quiz", "--n", "3", "--lang", "id", "--seed", "4", "--json"], chunks, doc, capsys)
+    data = json.loads(out)
+    assert data["count"] == 3 and data["lang"] == "id"
+    rc, out = _run(["outline", "--json"], chunks, doc, capsys)
+    assert json.loads(out)["docs"][0]["outline"][2]["number"] == "BAB I"
+
+
+def test_cli_text_output(chunks, doc, capsys):
+    rc, out = _run(["timeline", "--year", "2018", "--actor", "IOM"], chunks, doc, capsys)
+    assert rc == 0 and "2018-12-18" in out
+    rc, out = _run(["cite", "Nobody", "1900"], chunks, doc, capsys)
+    assert rc == 1
+    rc, out = _run(["sources"], chunks, doc, capsys)
+    assert rc == 0 and out.startswith(NO_REFERENCE_LIST["en"])
+    rc, out = _run(["quiz", "--kinds", "nonsense"], chunks, doc, capsys)
+    assert rc == 2
+    assert set(STUDY_COMMANDS) == {"sources", "cite", "timeline", "figures", "outline", "quiz", "glossary"}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nttqa.study.glossary") is None, reason="glossary not written yet")
+def test_cli_glossary_json(chunks, doc, capsys):
+    rc, out = _run(["glossary", "--json"], chunks, doc, capsys)
+    assert rc == 0 and json.loads(out)["count"] > 0
