@@ -58,7 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(manifest)
     else:
-        print(f"Built {manifest['chunk_count']} chunks from {len(manifest['corpus'])} file(s) "
+        ndocs = sum(1 for name in manifest["corpus"] if not name.endswith(".meta.json"))
+    print(f"Built {manifest['chunk_count']} chunks from {ndocs} document(s) "
               f"with {manifest['embedder']['id']} in {secs:.1f} s -> {s.index_dir}")
     return 0
 

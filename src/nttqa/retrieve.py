@@ -47,7 +47,7 @@ class RetrievalParams:
     figure_boost: float = 0.3
     title_boost: float = 0.4
     mmr_lambda: float = 0.75
-    summary_penalty: float = 0.0  # abstracts restate everything: rank them down unless a summary is asked for
+    summary_penalty: float = 1.0  # abstracts restate everything: rank them down unless a summary is asked for
     hub_beta: float = 0.0  # hubness correction: subtract beta x a chunk's mean similarity to its neighbours
 
 
