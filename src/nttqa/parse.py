@@ -330,6 +330,21 @@ def read_pdf(path: Path, doc: str, title: str = "", meta: dict | None = None) ->
     except ImportError as exc:  # pragma: no cover - pypdf is a hard dependency
         raise CorpusError(str(path), "pypdf is not installed", "Install nttqa with `pip install -e .`") from exc
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, 2)
+            fh.seek(max(0, fh.tell() - 2048))
+            tail = fh.read()
+    except OSError as exc:
+        raise CorpusError(str(path), f"the file cannot be read ({exc.strerror})", "Check the path and permissions") from exc
+    if b"%PDF-" not in head:
+        raise CorpusError(str(path), "the file is not a PDF (it has no %PDF- header)",
+                          "Replace it with the real PDF, or give a text file the .txt extension")
+    if b"%%EOF" not in tail:
+        # pypdf would silently recover what it can: a partial document, pages missing.
+        raise CorpusError(str(path), "the PDF is truncated (its end-of-file marker is missing)",
+                          "Re-download or re-export the complete PDF and put that in the corpus")
+    try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             try:

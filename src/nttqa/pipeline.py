@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,6 +19,36 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
     return None
+
+
+# Questions nttqa does not look up at all: nothing to search for, or another script.
+_OUT_OF_SCOPE = {
+    "no words": {
+        "en": "The question has no words to look up. Ask about the thesis in Indonesian or English, "
+              "e.g. \"What did IOM do in NTT?\"",
+        "id": "Pertanyaan ini tidak berisi kata yang bisa dicari. Tanyakan isi skripsi dalam bahasa Indonesia "
+              "atau Inggris, misalnya \"Apa peran IOM di NTT?\"",
+    },
+    "not Indonesian or English": {
+        "en": "Questions are answered in Indonesian or English only (the thesis is written in Indonesian). "
+              "Please ask again in one of them.",
+        "id": "Pertanyaan hanya dijawab dalam bahasa Indonesia atau Inggris (skripsi ini berbahasa Indonesia). "
+              "Silakan ajukan pertanyaan dalam salah satu bahasa tersebut.",
+    },
+}
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]{2,}")
+
+
+def question_scope(question: str) -> str:
+    """Why a question is not looked up at all ("no words": emoji, punctuation or digits only;
+    "not Indonesian or English": mostly a non-Latin script), or "" when it is."""
+    letters = [ch for ch in question if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    if letters and latin / len(letters) < 0.5:
+        return "not Indonesian or English"
+    if not _LATIN_WORD.search(question):
+        return "no words"
+    return ""
 
 
 def parse_corpus(settings: Settings) -> list[Document]:
@@ -41,7 +73,8 @@ def sentence_spans(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
 
     out: list[tuple[int, int, int]] = []
     for c in chunks:
-        spans = split_sentences(c.text) or [(0, len(c.text))]
+        # A table is quoted whole: its rows are not sentences.
+        spans = [(0, len(c.text))] if c.kind == "table" else (split_sentences(c.text) or [(0, len(c.text))])
         out.extend((c.id, s, e) for s, e in spans)
     return out
 
@@ -162,6 +195,8 @@ class Pipeline:
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         q = self.check_question(question)
+        if question_scope(q) == "no words":
+            return []  # nothing to match: closest passages would be random
         return self.retriever.search(q, k or self.settings.top_k)
 
     @property
@@ -177,5 +212,10 @@ class Pipeline:
     def ask(self, question: str, k: int | None = None, mode: str | None = None, lang: str | None = None,
             on_token: Callable[[str], None] | None = None) -> Answer:
         q = self.check_question(question)
+        scope = question_scope(q)
+        if scope:
+            # Refused before retrieval: passages found for emoji or another script are noise.
+            reply = lang if lang in ("id", "en") else "en"
+            return Answer(q, _OUT_OF_SCOPE[scope][reply], reply, True, (), (), "extractive", scope, 0.0)
         return self.answerer.answer(q, k=k or self.settings.top_k, mode=mode or self.settings.answer_mode,
                                     lang=lang, on_token=on_token)

@@ -48,6 +48,7 @@ class QueryInfo:
     abbreviations: tuple[str, ...] = ()
     list_size: int = 0  # "three roles" -> 3
     expansions: tuple[str, ...] = field(default=())
+    abbreviation_expansions: tuple[str, ...] = field(default=())  # the subset that spells out abbreviations
 
 
 def chapter_refs(text: str) -> tuple[int, ...]:
@@ -124,6 +125,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
     text = text.strip()
     ys = _years(text)
     lang = detect_language(text)
+    kinds = glossary.expand_kinds(text, lang) if glossary else []
     info = QueryInfo(
         text=text,
         lang=lang,
@@ -135,7 +137,8 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         numbers=numbers(text),
         abbreviations=abbreviations(text),
         list_size=list_size(text),
-        expansions=tuple(glossary.expand(text, lang)) if glossary else (),
+        expansions=tuple(e for e, _k in kinds),
+        abbreviation_expansions=tuple(e for e, k in kinds if k == "abbreviation"),
     )
     return info
 
@@ -178,19 +181,25 @@ class Glossary:
 
     def expand(self, text: str, lang: str = "en") -> list[str]:
         """Counterpart phrases for the glossary terms in ``text`` (not already in it)."""
+        return [phrase for phrase, _kind in self.expand_kinds(text, lang)]
+
+    def expand_kinds(self, text: str, lang: str = "en") -> list[tuple[str, str]]:
+        """Like :meth:`expand`, with each phrase's kind: "translation" or "abbreviation"."""
         maps = [("abbr", self._abbr)]
         if lang != "id":
             maps.insert(0, ("en", self._en2id))
         low = text.lower()
-        out: list[str] = []
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
         for name, mapping in maps:
             rx = self._re[name]
             if rx is None:
                 continue
             for m in rx.finditer(text):
                 for alt in sorted(mapping[m.group(0).lower()]):
-                    if alt.lower() not in low and alt not in out:
-                        out.append(alt)
+                    if alt.lower() not in low and alt not in seen:
+                        seen.add(alt)
+                        out.append((alt, "abbreviation" if name == "abbr" else "translation"))
         return out
 
     @classmethod

@@ -48,6 +48,7 @@ class RetrievalParams:
     title_boost: float = 0.4
     mmr_lambda: float = 0.75
     summary_penalty: float = 1.0  # abstracts restate everything: rank them down unless a summary is asked for
+    max_expansion_df: float = 0.15
     hub_beta: float = 0.0  # hubness correction: subtract beta x a chunk's mean similarity to its neighbours
 
 
@@ -66,6 +67,14 @@ def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
         ranks[order] = np.arange(len(order))
         out += 1.0 / (k + ranks + 1)
     return out
+
+
+# A four-digit number not inside a citation: not "(Goma, 2016)", not "2016, 36", not "2016,5".
+_NAMED_YEAR = re.compile(r"(?<![\d(,]\s)(?<!\d)(\d{4})(?![\d,])(?!\s*,\s*\d)")
+
+
+def _year_pattern(y: int) -> str:
+    return rf"(?<![\d(,]\s)(?<!\d){y}(?![\d,])(?!\s*,\s*\d)"
 
 
 def _chapter_number(chunk: Chunk) -> int:
@@ -92,7 +101,20 @@ class Retriever:
         self._hub = self._hubness(store.vectors())
         self._sent_hub = self._hubness(store.sentence_vectors) if len(store.sentence_vectors) else np.zeros(0)
         # Chunk ids are positions in the store (the pipeline numbers them so).
+        self._lower = [c.text.lower() for c in self._chunks]
+        self._df_cache: dict[str, float] = {}
         self._sentence_rows = np.array([cid for cid, _s, _e in store.sentences], dtype=np.int64)
+        # Per-query loops over every chunk are replaced by lookups prepared once here:
+        # the years each chunk names (outside a citation), and which chunks' titles hold a term.
+        self._year_chunks: dict[int, list[int]] = {}
+        for i, c in enumerate(self._chunks):
+            for y in {int(m) for m in _NAMED_YEAR.findall(c.text)}:
+                self._year_chunks.setdefault(y, []).append(i)
+        self._title_chunks: dict[str, list[int]] = {}
+        for i, terms in enumerate(self._title_terms):
+            for t in terms:
+                self._title_chunks.setdefault(t, []).append(i)
+        self._title_size = np.array([len(t) for t in self._title_terms], dtype=np.float64)
 
     @staticmethod
     def _hubness(vecs: np.ndarray, k: int = 10) -> np.ndarray:
@@ -111,6 +133,29 @@ class Retriever:
     def understand(self, question: str) -> QueryInfo:
         return analyze_question(question, self.glossary)
 
+    def useful_expansions(self, info: QueryInfo) -> list[str]:
+        """Expansion phrases that discriminate: spelling out an abbreviation found in many
+        passages ("International Organization for Migration") only adds noise; translations
+        stay (BM25's IDF already weighs them)."""
+        common = {e for e in info.abbreviation_expansions if self._phrase_df(e.lower()) > self.params.max_expansion_df}
+        return [e for e in info.expansions if e not in common]
+
+    def _phrase_df(self, phrase: str) -> float:
+        df = self._df_cache.get(phrase)
+        if df is None:
+            df = sum(1 for t in self._lower if phrase in t) / max(1, len(self._lower))
+            if len(self._df_cache) < 50_000:
+                self._df_cache[phrase] = df
+        return df
+
+    def query_vector(self, question: str, info: QueryInfo) -> np.ndarray:
+        """The question's embedding; abbreviations are spelled out for the dense model too."""
+        qtext = question
+        if self.params.use_expansion and info.expansions and info.abbreviations:
+            longs = [e for e in self.useful_expansions(info) if len(e) > 6 and e[:1].isupper()][:3]
+            qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")
+        return self.embedder.embed_queries([qtext])[0]
+
     def score_all(self, question: str, info: QueryInfo | None = None,
                   qvec: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
         """Final score of every chunk, the component scores, the query info and the query vector."""
@@ -120,18 +165,14 @@ class Retriever:
         if n == 0:
             return np.zeros(0), {}, info, np.zeros(0, np.float32)
         if qvec is None:
-            qtext = question
-            if p.use_expansion and info.expansions and info.abbreviations:
-                # Spell out abbreviations for the dense model too ("RAD" -> "Rencana Aksi Daerah").
-                longs = [e for e in info.expansions if len(e) > 6 and e[:1].isupper()][:3]
-                qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")
-            qvec = self.embedder.embed_queries([qtext])[0]
+            qvec = self.query_vector(question, info)
         dense = self.store.dense_scores(qvec) - p.hub_beta * self._hub
         sent = self._sentence_scores(qvec) if p.use_sentences else np.zeros(n, np.float32)
         lex = self.store.lexical_scores(analyze(question))
         exp = np.zeros(n, np.float32)
-        if p.use_expansion and info.expansions:
-            exp = self.store.lexical_scores(analyze(" ".join(info.expansions)))
+        phrases = self.useful_expansions(info) if p.use_expansion else []
+        if phrases:
+            exp = self.store.lexical_scores(analyze(" ".join(phrases)))
         comps = {"dense": dense, "sentence": sent, "lexical": lex, "expansion": exp}
         if p.fusion == "dense":
             fused = _z(dense) + (p.sentence_weight * _z(sent) if p.use_sentences else 0)
@@ -164,12 +205,13 @@ class Retriever:
         n = len(self._chunks)
         b = np.zeros(n, np.float64)
         if info.years:
+            # A chunk that names the asked year (outside a citation) ranks up.
             asked = set(info.years)
-            for i, c in enumerate(self._chunks):
-                # A chunk that names the asked year (outside a citation) ranks up.
-                hits = [y for y in asked if re.search(rf"(?<![\d(,]\s)(?<!\d){y}(?![\d,])(?!\s*,\s*\d)", c.text)]
-                if hits:
-                    b[i] += p.year_boost * len(hits) / len(asked)
+            named = self._term_counts(asked, self._year_chunks) if all(1000 <= y <= 9999 for y in asked) \
+                else np.array([sum(1 for y in asked if re.search(_year_pattern(y), c.text)) for c in self._chunks],
+                              dtype=np.float64)
+            hit = named > 0
+            b[hit] += p.year_boost * named[hit] / len(asked)
         if info.chapters and info.kind in ("section", "summary"):
             b += p.section_boost * np.isin(self._chapter, list(info.chapters))
         if info.sections:
@@ -178,23 +220,30 @@ class Retriever:
                     b[i] += p.section_boost
         if info.section_words:
             words = set(analyze(" ".join(info.section_words)))
-            for i, terms in enumerate(self._title_terms):
-                if words & terms:
-                    b[i] += p.section_boost
+            b[self._term_counts(words, self._title_chunks) > 0] += p.section_boost
         if info.kind == "figure":
             b += p.figure_boost * (self._has_number | self._is_table)
         if info.kind != "summary":
             b -= p.summary_penalty * self._is_abstract
         if p.title_boost and info.kind in ("section", "summary", "list", "definition"):
-            q = set(analyze(question + " " + " ".join(info.expansions)))
-            for i, terms in enumerate(self._title_terms):
-                if terms and q & terms:
-                    b[i] += p.title_boost * len(q & terms) / len(terms)
+            q = set(analyze(question + " " + " ".join(self.useful_expansions(info))))
+            shared = self._term_counts(q, self._title_chunks)
+            hit = shared > 0
+            b[hit] += p.title_boost * shared[hit] / self._title_size[hit]
         return b
 
+    def _term_counts(self, terms: set, postings: dict) -> np.ndarray:
+        """How many of ``terms`` each chunk has, from a term -> chunk positions map."""
+        counts = np.zeros(len(self._chunks), np.float64)
+        for t in terms:
+            rows = postings.get(t)
+            if rows:
+                counts[rows] += 1
+        return counts
+
     def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
-               diversify: bool | None = None) -> list[Hit]:
-        fused, comps, info, _q = self.score_all(question, info)
+               diversify: bool | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
+        fused, comps, info, _q = self.score_all(question, info, qvec)
         if fused.size == 0:
             return []
         order = list(np.argsort(-fused, kind="stable"))
@@ -214,16 +263,16 @@ class Retriever:
         lam = self.params.mmr_lambda
         rel = _z(fused[list(cand)])
         chosen: list[int] = []
-        pool = list(range(len(cand)))
-        while pool and len(chosen) < max(k, 1) * 2:
-            best, best_val = None, -1e9
-            for j in pool:
-                i = cand[j]
-                red = max((float(vecs[i] @ vecs[c]) for c in chosen), default=0.0)
-                val = lam * rel[j] - (1 - lam) * red * 4
-                if val > best_val:
-                    best, best_val = j, val
-            chosen.append(cand[best])  # type: ignore[index]
-            pool.remove(best)  # type: ignore[arg-type]
+        free = np.ones(len(cand), dtype=bool)
+        # Highest similarity of each candidate to a chosen passage, updated once per pick
+        # (each pair's dot product is computed as before, so ties break the same way).
+        red = np.zeros(len(cand), np.float64)
+        while free.any() and len(chosen) < max(k, 1) * 2:
+            val = np.where(free, lam * rel - (1 - lam) * red * 4, -np.inf)
+            best = int(np.argmax(val))  # the first of equals, as the loop over the pool did
+            chosen.append(cand[best])
+            free[best] = False
+            sims = np.array([float(vecs[i] @ vecs[cand[best]]) for i in cand], np.float64)
+            red = sims if len(chosen) == 1 else np.maximum(red, sims)
         rest = [i for i in cand if i not in chosen]
         return chosen + rest

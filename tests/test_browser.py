@@ -1,0 +1,163 @@
+"""The app in a real browser: `streamlit run app.py` as a subprocess, driven by
+Debian's Chromium through Playwright.
+
+Saves screenshots under tests/artifacts/ (gitignored) and refreshes
+docs/screenshot.png for the README.  Skipped only when no Chromium binary can
+be found (CI installs /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DOCS_SHOT = ROOT / "docs" / "screenshot.png"
+QUESTION = "What did IOM do in 2018?"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                body = r.read().decode("utf-8", "replace")
+                if r.status == 200 and "ok" in body:
+                    return
+                last = body
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} not healthy after {timeout:.0f}s: {last}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on a free localhost port; always terminated."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+    for name in ("NTTQA_INDEX_DIR", "NTTQA_CORPUS_DIR", "NTTQA_EMBEDDER", "NTTQA_LLM_BASE_URL", "NTTQA_LLM_MODEL"):
+        env.pop(name, None)
+    log = open(ARTIFACTS / "streamlit-server.log", "w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("no Chromium found (/usr/bin/chromium is absent; install it with "
+                    "`apt-get install -y chromium`)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator('[data-testid="stChatInputTextArea"]')
+    box.wait_for(state="visible", timeout=60_000)
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_question_in_a_real_browser(server, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+    try:
+        t0 = time.monotonic()
+        page.goto(server, wait_until="domcontentloaded")
+        ask(page, QUESTION)
+        cite = page.locator(".nttqa-cite").first
+        cite.wait_for(state="visible", timeout=90_000)
+        first_answer = time.monotonic() - t0
+        (ARTIFACTS / "time_to_first_answer.txt").write_text(f"{first_answer:.2f} s\n", encoding="utf-8")
+        print(f"time to first answer (page open -> answer with citation shown): {first_answer:.2f} s")
+
+        # The question, the answer with its inline marker, and a citation with section and page.
+        assert page.locator('[data-testid="stChatMessage"]').filter(has_text=QUESTION).count() >= 1
+        answer = page.locator(".nttqa-answer").first.inner_text()
+        assert "[1]" in answer and len(answer) > 40
+        head = cite.locator(".nttqa-cite-head").inner_text()
+        assert re.search(r"(\d+\.\d+|ABSTRACT|ABSTRAK|BAB [IVX]+)", head), head
+        assert re.search(r"\b(p|pp|hlm)\. [0-9ivx]+", head), head
+        assert cite.locator("mark").count() >= 1  # the quote highlighted in its passage
+        assert page.get_by_role("button", name=re.compile("Open in reader")).count() >= 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        page.wait_for_timeout(500)  # let the last layout settle
+        page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=False)
+        DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SHOT), full_page=False)
+        assert DOCS_SHOT.stat().st_size > 10_000
+
+        # Open the cited passage in the reader: the quote is highlighted there.
+        page.get_by_role("button", name=re.compile("Open in reader")).first.click()
+        page.locator(".nttqa-passage mark").first.wait_for(state="visible", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "browser-reader.png"), full_page=False)
+    finally:
+        page.close()
+
+
+def test_markup_question_is_inert_in_the_browser(server, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        evil = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> **bold**'
+        ask(page, evil)
+        page.locator('[data-testid="stChatMessage"]').nth(1).wait_for(state="visible", timeout=90_000)
+        page.wait_for_timeout(1000)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        shown = page.locator(".nttqa-q").first.inner_text()
+        assert "<img" in shown and "**bold**" in shown  # displayed as typed, not interpreted
+        page.screenshot(path=str(ARTIFACTS / "browser-inert.png"), full_page=False)
+    finally:
+        page.close()

