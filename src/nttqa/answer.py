@@ -69,20 +69,24 @@ class AnswerParams:
     """Sentence scoring and selection; chosen on a split of the gold file (README, "Answers")."""
 
     sim_weight: float = 10.0
-    overlap_weight: float = 0.6
+    overlap_weight: float = 0.3
     rank_weight: float = 0.1
     year_bonus: float = 0.15
+    year_focus_bonus: float = 0.6  # "what happened in 2018?": sentences naming 2018 first
+    year_list_margin: float = 1.0
     number_bonus: float = 0.1
     long_sentence: int = 350
     long_penalty: float = 0.1
     max_sentences: int = 3
-    margin: float = 0.25
+    margin: float = 0.4
     list_sentences: int = 5
     list_margin: float = 0.4
     distinct_passages: bool = True
     figure_margin: float = 0.6
+    specific_bonus: float = 0.03
 
 
+_RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
 _QUANTITY = re.compile(
     r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|orang|ribu|juta|miliar|jiwa|kasus|"
     r"rupiah|tahun\b|bulan\b|negara|korban|petugas|aparat)|Rp\s*\d", re.I)
@@ -122,9 +126,26 @@ class Answerer:
         # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
         self._cited = {(name.lower(), r.year) for c in self.store.chunks for r in find_refs(c.text)
                        for name in re.findall(r"[A-Z][\w-]+", r.authors)}
-        self._text_years = set()
+        self._text_years: set[int] = set()
         for c in self.store.chunks:
             self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
+        # Per-sentence features, computed once: stemmed terms, years named outright
+        # (not in a citation, not as the end of a range), and whether it states a quantity.
+        self._sent_terms: list[frozenset[str]] = []
+        self._sent_years: list[frozenset[int]] = []
+        self._sent_qty: list[bool] = []
+        self._year_rows: dict[int, list[int]] = {}
+        chunks = self.store.chunks
+        for row, (cid, s, e) in enumerate(self.store.sentences):
+            text = chunks[cid].text[s:e]
+            bare = _strip_refs(text)
+            self._sent_terms.append(frozenset(analyze(text)))
+            unranged = _RANGE.sub(" ", bare)
+            ys = frozenset(int(y) for y in re.findall(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])", unranged))
+            self._sent_years.append(ys)
+            self._sent_qty.append(bool(_QUANTITY.search(bare)))
+            for y in ys:
+                self._year_rows.setdefault(y, []).append(row)
 
     # --- evidence -----------------------------------------------------------
 
@@ -132,28 +153,41 @@ class Answerer:
         p = self.params
         qterms = set(analyze(question))
         eterms = set(analyze(" ".join(self.retriever.useful_expansions(info)))) - qterms
-        out: list[_Cand] = []
-        sv = self.store.sentence_vectors
+        asked = set(info.years)
+        rows_of: dict[int, tuple[int, list[int]]] = {}
         for h in hits:
-            rows = self.store.sentences_of.get(h.chunk.id, [])
+            rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
+        if asked and info.kind in ("list", "year"):
+            # "What did IOM do in 2018?": every sentence naming the year is a candidate,
+            # not only those in the top passages.
+            for y in asked:
+                for row in self._year_rows.get(y, []):
+                    cid = self.store.sentences[row][0]
+                    rank, rows = rows_of.setdefault(cid, (len(hits) + 1, []))
+                    if row not in rows:
+                        rows.append(row)
+        sv = self.store.sentence_vectors
+        chunks = self.store.chunks
+        out: list[_Cand] = []
+        for cid, (rank, rows) in rows_of.items():
             if not rows:
                 continue
             sims = sv[rows] @ qvec
             for row, sim in zip(rows, sims):
                 _cid, s, e = self.store.sentences[row]
-                text = h.chunk.text[s:e]
-                terms = set(analyze(text))
+                terms = self._sent_terms[row]
                 overlap = (len(qterms & terms) + 0.5 * len(eterms & terms)) / max(1, len(qterms))
-                score = p.sim_weight * float(sim) + p.overlap_weight * min(overlap, 1.0) - p.rank_weight * (h.rank - 1)
-                if info.years and any(str(y) in _strip_refs(text) for y in info.years):
-                    score += p.year_bonus
-                if info.kind == "figure" and _QUANTITY.search(_strip_refs(text)):
+                score = p.sim_weight * float(sim) + p.overlap_weight * min(overlap, 1.0) - p.rank_weight * (rank - 1)
+                if asked and asked & self._sent_years[row]:
+                    score += p.year_focus_bonus if info.kind in ("list", "year") else p.year_bonus
+                if info.kind == "figure" and self._sent_qty[row]:
                     score += p.number_bonus
-                if len(text) > p.long_sentence:
-                    score -= p.long_penalty * (len(text) - p.long_sentence) / p.long_sentence
-                if len(text) < 25:
+                length = e - s
+                if length > p.long_sentence:
+                    score -= p.long_penalty * (length - p.long_sentence) / p.long_sentence
+                if length < 25:
                     score -= 0.3
-                out.append(_Cand(row, h.chunk, s, e, score, float(sim), h.rank))
+                out.append(_Cand(row, chunks[cid], s, e, score, float(sim), rank))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -162,9 +196,19 @@ class Answerer:
             return []
         p = self.params
         sv = self.store.sentence_vectors
+        asked = set(info.years)
+        margin_override: float | None = None
+        if asked and info.kind in ("list", "year"):
+            # A question about a year is answered by sentences that name that year.
+            named = [c for c in cands if asked & self._sent_years[c.row]]
+            if named:
+                cands = named
+                margin_override = p.year_list_margin
         many = info.kind in ("list", "summary") or info.list_size > 1
         limit = p.list_sentences if many else p.max_sentences
         margin = p.list_margin if many else p.margin
+        if margin_override is not None:
+            margin = max(margin, margin_override)
         best = cands[0].score
         chosen: list[_Cand] = []
         for c in cands:
@@ -214,8 +258,19 @@ class Answerer:
             missing.append(w)
         return missing
 
-    def confidence(self, cands: Sequence[_Cand]) -> float:
-        return max((c.sim for c in cands), default=0.0)
+    def confidence(self, cands: Sequence[_Cand], info: QueryInfo | None = None) -> float:
+        """Evidence strength: the best sentence similarity, plus a little when the
+        question's specific tokens (years, numbers, names) all stand in one of the
+        best sentences: "14 November 2018" found verbatim is strong evidence."""
+        best = max((c.sim for c in cands), default=0.0)
+        if info is None or not cands:
+            return best
+        specific = [str(y) for y in info.years] + [n for n in info.numbers if len(n) > 1] + list(info.abbreviations)
+        if specific:
+            for c in cands[:5]:
+                if all(tok in c.text for tok in specific):
+                    return best + self.params.specific_bonus
+        return best
 
     # --- composing -------------------------------------------------------------
 
@@ -258,13 +313,13 @@ class Answerer:
         qvec = self.retriever.query_vector(question, info)
         hits = self.retriever.search(question, max(k, 6), info=info, qvec=qvec)
         cands = self._candidates(question, info, hits[:max(k, 6)], qvec)
-        conf = self.confidence(cands)
+        conf = self.confidence(cands, info)
         why = self.refusal_reason(question, info, cands, conf)
         if why:
             return self._refusal(question, reply_lang, hits, conf, why)
         chosen = self._select(cands, info)
-        if info.kind == "figure" and not any(_QUANTITY.search(_strip_refs(c.text)) for c in chosen):
-            numbered = [c for c in cands if _QUANTITY.search(_strip_refs(c.text))]
+        if info.kind == "figure" and not any(self._sent_qty[c.row] for c in chosen):
+            numbered = [c for c in cands if self._sent_qty[c.row]]
             chosen = sorted([numbered[0]] + chosen[:1], key=lambda c: (c.chunk.id, c.start))
         cites, markers = self._citations(chosen, reply_lang)
         text = self._compose(chosen, markers, reply_lang, info)
@@ -283,6 +338,13 @@ class Answerer:
         missing = self.missing_terms(question, info)
         if missing:
             return "not in the thesis: " + ", ".join(missing)
+        if info.lang == "id":
+            # An Indonesian question speaks the thesis' language: several of its words
+            # absent from the whole text mean it asks about something else.
+            content = [t for t in analyze(question) if len(t) > 3 and t not in _ID_QUESTION_STEMS]
+            unknown = [t for t in content if not self.store.has_term(t)]
+            if len(unknown) >= 2 and len(unknown) / max(1, len(content)) > 0.25:
+                return "not in the thesis: " + ", ".join(unknown)
         asks_part = bool(info.chapters or info.sections) and info.kind in ("section", "summary")
         if conf < self.refuse_below and not asks_part:
             return "weak evidence"
@@ -291,7 +353,7 @@ class Answerer:
         if info.kind == "figure":
             # A "how many / how much" question needs a quantity near the best evidence.
             top = cands[0].score
-            numbered = [c for c in cands if _QUANTITY.search(_strip_refs(c.text))]
+            numbered = [c for c in cands if self._sent_qty[c.row]]
             if not numbered or numbered[0].score < top - self.params.figure_margin:
                 return "no figure in the closest passages"
         return ""
@@ -346,6 +408,8 @@ _ABOUT_AUTHOR = re.compile(
     r"\b(who (?:wrote|is the author|authored)|author of (?:this|the) (?:thesis|study)|which university|"
     r"what university|siapa (?:penulis|pengarang|yang menulis)|penulis skripsi|ditulis oleh|universitas (?:mana|apa))\b",
     re.I)
+
+_ID_QUESTION_STEMS = {"jelas", "sebut", "terang", "uraikan", "urai", "skripsi", "bab", "subbab", "bagian", "isi"}
 
 _QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does", "did", "according", "apa",
                    "siapa", "kapan", "mengapa", "bagaimana", "berapa", "the", "thesis", "chapter", "section",

@@ -49,8 +49,12 @@ _STEMMERS: dict[str, Any] = {}
 _STEM_LOCK = threading.Lock()
 
 
+# Bump when analyze() changes: the BM25 index must then be rebuilt.
+ANALYZER_VERSION = 2
+
+
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+    from bm25s.stopwords import STOPWORDS_EN_PLUS as STOPWORDS_EN
 
     text = resources.files("nttqa.data").joinpath("stopwords_id.txt").read_text(encoding="utf-8")
     ids = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
@@ -219,6 +223,7 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
         "build_seconds": round(inputs.build_seconds, 2),
         "embedder": {"id": inputs.embedder_id, "dim": int(vecs.shape[1]) if vecs.size else 0},
         "settings_fingerprint": inputs.settings.fingerprint(),
+        "analyzer_version": ANALYZER_VERSION,
         "params": inputs.settings.index_params(),
         "corpus": inputs.corpus,
         "chunk_count": len(inputs.chunks),
@@ -275,6 +280,8 @@ def staleness(manifest: dict, settings: Settings, embedder_id: str | None,
     reasons: list[str] = []
     if manifest.get("format_version") != INDEX_FORMAT_VERSION:
         reasons.append(f"index format {manifest.get('format_version')} != {INDEX_FORMAT_VERSION}")
+    if manifest.get("analyzer_version") != ANALYZER_VERSION:
+        reasons.append("the lexical analyzer changed")
     if manifest.get("settings_fingerprint") != settings.fingerprint():
         reasons.append("chunking/embedder settings changed")
     if embedder_id is not None and manifest.get("embedder", {}).get("id") != embedder_id:
@@ -337,6 +344,10 @@ class IndexStore:
         """Cosine similarity of the query with every chunk (exact; the corpus is small)."""
         return self.vectors() @ np.asarray(qvec, dtype=np.float32).reshape(-1)
 
+    def has_term(self, term: str) -> bool:
+        """Whether an analysed term occurs anywhere in the indexed text."""
+        return term in self._vocab
+
     def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for already-analysed terms (unknown terms ignored)."""
         known = [t for t in terms if t in self._vocab]
@@ -348,11 +359,24 @@ class IndexStore:
 def load_index(index_dir: Path, settings: Settings, embedder_id: str | None = None,
                corpus: dict[str, str] | None = None, verify: bool = True) -> IndexStore:
     """Load and check an index; raises Stale/Corrupt/Missing errors that say how to fix them."""
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        manifest = read_manifest(index_dir)
+        try:
+            return _load_build(index_dir, manifest, settings, embedder_id, corpus, verify)
+        except CorruptIndexError:
+            # A build that finished while we read switched the manifest and removed the
+            # files we were reading: that is no damage, read the new build instead.
+            if attempt == 2 or read_manifest(index_dir).get("build_id") == manifest.get("build_id"):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _load_build(index_dir: Path, manifest: dict, settings: Settings, embedder_id: str | None,
+                corpus: dict[str, str] | None, verify: bool) -> IndexStore:
     import bm25s
     import faiss
 
-    index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
     reasons = staleness(manifest, settings, embedder_id, corpus)
     if reasons:
         raise StaleIndexError(str(index_dir), reasons)
@@ -383,12 +407,18 @@ def load_index(index_dir: Path, settings: Settings, embedder_id: str | None = No
         sentvec = np.load(index_dir / reading, allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
         raise CorruptIndexError(str(index_dir), f"{reading} cannot be read ({type(exc).__name__}: {exc})") from exc
-    if len(chunks) != manifest.get("chunk_count") or dense.ntotal != len(chunks):
-        raise CorruptIndexError(str(index_dir), "chunk count does not match the manifest")
-    if chunks and dense.d != manifest["embedder"]["dim"]:
-        raise CorruptIndexError(str(index_dir), "vector dimension does not match the manifest")
+    if len(chunks) != manifest.get("chunk_count"):
+        raise CorruptIndexError(str(index_dir), f"{files['chunks']['name']} holds {len(chunks)} chunks, "
+                                                f"manifest.json says {manifest.get('chunk_count')}")
+    if dense.ntotal != len(chunks):
+        raise CorruptIndexError(str(index_dir), f"{files['dense']['name']} holds {dense.ntotal} vectors "
+                                                f"for {len(chunks)} chunks")
+    if chunks and dense.d != manifest["embedder"].get("dim"):
+        raise CorruptIndexError(str(index_dir), f"{files['dense']['name']} has {dense.d}-dimensional vectors, "
+                                                f"manifest.json says {manifest['embedder'].get('dim')}")
     if len(sentences) != len(sentvec):
-        raise CorruptIndexError(str(index_dir), "sentence store and sentence vectors differ in length")
+        raise CorruptIndexError(str(index_dir), f"{files['sentences']['name']} and {files['sentvec']['name']} "
+                                                "differ in length")
     return IndexStore(index_dir, manifest, chunks, dense, bm, docs, sentences, sentvec)
 
 
