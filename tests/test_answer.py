@@ -1,0 +1,96 @@
+"""Extractive answers on the committed index: grounded, cited, in the question's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nttqa.errors import QuestionError
+
+
+def _assert_grounded(pipeline, a):
+    assert a.citations, a.text
+    by_id = {c.id: c for c in pipeline.chunks}
+    for c in a.citations:
+        chunk = by_id[c.chunk_id]
+        assert c.passage == chunk.text
+        for part in re.split(r"(?<=[.!?”\"])\s+", c.quote):
+            assert part.strip()[:40] in chunk.text  # quotes are verbatim
+        assert c.section == chunk.section and c.pages == chunk.pages
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", a.text)}
+    assert markers == {c.n for c in a.citations}
+
+
+def test_english_question_gets_english_framing_and_indonesian_quote(pipeline):
+    a = pipeline.ask("What was the open unemployment rate in NTT in 2015?")
+    assert not a.refused and a.language == "en"
+    assert a.text.startswith("According to")
+    _assert_grounded(pipeline, a)
+    assert any("3,83%" in c.passage for c in a.citations)
+    assert any(c.section == "2.1.3" for c in a.citations)
+
+
+def test_indonesian_question_gets_indonesian_answer(pipeline):
+    a = pipeline.ask("Apa kepanjangan dari RAD?")
+    assert not a.refused and a.language == "id"
+    assert a.text.startswith(("Menurut", "Skripsi ini"))
+    _assert_grounded(pipeline, a)
+    assert any("Rencana Aksi Daerah" in c.quote for c in a.citations)
+
+
+def test_year_list_question_gathers_every_matching_passage(pipeline):
+    a = pipeline.ask("What did IOM do in 2018?")
+    assert not a.refused
+    _assert_grounded(pipeline, a)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "18 Desember" in quotes  # the film festival
+    assert len(a.citations) >= 3
+    assert all("2018" in c.quote for c in a.citations)
+    assert len({c.section for c in a.citations}) >= 2
+
+
+def test_answer_carries_the_thesis_own_source_reference(pipeline):
+    a = pipeline.ask("Berapa orang menjadi korban perdagangan manusia di NTT pada tahun 2014?")
+    assert not a.refused
+    cite = next(c for c in a.citations if "605" in c.quote)
+    assert "Goma 2020, 36-37" in cite.refs or "Goma 2020, 36-37" in pipeline.chunks[cite.chunk_id].refs
+    assert cite.pages_estimated
+
+
+@pytest.mark.parametrize("q", [
+    "What did IOM do to fight human trafficking in Papua?",
+    "Berapa jumlah korban perdagangan manusia di NTT pada tahun 2021?",
+    "Who wrote this thesis and at which university?",
+    "Bagaimana cara membuat nasi goreng?",
+    "What is the capital of France?",
+])
+def test_out_of_scope_questions_are_refused_with_related_passages(pipeline, q):
+    a = pipeline.ask(q)
+    assert a.refused, a.text
+    assert not a.citations
+    assert a.related
+    assert ("does not cover" in a.text) or ("tidak membahas" in a.text)
+
+
+def test_refusal_speaks_the_question_language(pipeline):
+    assert "tidak membahas" in pipeline.ask("Apa yang dilakukan IOM di Papua?").text
+    assert "does not cover" in pipeline.ask("What did IOM do in Papua?").text
+
+
+def test_reply_language_can_be_forced(pipeline):
+    a = pipeline.ask("Apa itu RAD?", lang="en")
+    assert a.language == "en" and a.text.startswith("According to")
+
+
+@pytest.mark.parametrize("q", ["", "   \n\t ", "x" * 10_000])
+def test_empty_or_huge_questions_get_a_clear_error(pipeline, q):
+    with pytest.raises(QuestionError) as err:
+        pipeline.ask(q)
+    assert "question" in str(err.value).lower()
+
+
+def test_llm_mode_without_endpoint_falls_back_visibly(pipeline):
+    a = pipeline.ask("Apa itu RAD?", mode="llm")
+    assert a.mode == "extractive" and a.citations
+    assert "NTTQA_LLM_BASE_URL" in a.notice or "tidak dipakai" in a.notice
