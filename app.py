@@ -50,7 +50,7 @@ def settings_key(settings) -> str:
 
 def init_state() -> None:
     defaults = {"turns": [], "page": "chat", "ui_lang_choice": "auto", "pending": None,
-                "reader_focus": None, "mode": "extractive"}
+                "reader_focus": None}
     for k, v in defaults.items():
         if k not in st.session_state:
             st.session_state[k] = v
@@ -130,6 +130,8 @@ def render_sidebar(pipeline, settings, lang: str) -> dict:
     llm_ready = bool(settings.llm_base_url and settings.llm_model)
     if not llm_ready:
         st.session_state.mode = "extractive"
+    elif "mode" not in st.session_state:
+        st.session_state.mode = settings.answer_mode  # NTTQA_ANSWER_MODE=llm starts in LLM mode
     sb.radio(t(lang, "mode"), ("extractive", "llm"), key="mode", disabled=not llm_ready,
              format_func=lambda m: t(lang, f"mode_{m}"))
     sb.caption(E(t(lang, "llm_on", model=settings.llm_model)) if llm_ready else E(t(lang, "llm_off")))
@@ -381,7 +383,7 @@ def page_figures(pipeline, lang: str) -> None:
         where = ui.cite_location(figs[0].cite, lang)
         st.caption(f"{E(line) if line else t(lang, 'no_source_line')} — {E(where)}")
         with st.expander(t(lang, "values")):
-            rows = [{t(lang, "label"): f.label, t(lang, "as_written_short"): f.raw, t(lang, "year"): f.year or "",
+            rows = [{t(lang, "label"): f.label, t(lang, "as_written_short"): f.raw, t(lang, "year"): str(f.year) if f.year else "",
                      t(lang, "where"): ui.cite_location(f.cite, lang), t(lang, "refs"): "; ".join(f.refs)}
                     for f in figs]
             st.dataframe(rows, hide_index=True, width="stretch")

@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             settle(page)
             page.screenshot(path=str(out / "00-start.png"))
             ask(page, "What did IOM do in 2018?")
+            page.locator('[data-testid="stChatMessage"]').first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(300)
             page.screenshot(path=str(out / "01-answer-en.png"))
             if args.docs:
                 (ROOT / "docs").mkdir(exist_ok=True)

@@ -331,3 +331,39 @@ def test_clear_chat() -> None:
     at.sidebar.button(key="clear").click().run()
     assert not at.exception
     assert at.session_state.turns == []
+
+
+# --------------------------------------------------------------------------- ui helpers (no Streamlit)
+
+
+def test_build_progress_is_monotonic_and_bounded() -> None:
+    steps = [("parse", 0, 1), ("parse", 1, 1), ("embed passages", 16, 125), ("embed passages", 125, 125),
+             ("embed sentences", 32, 900), ("embed sentences", 900, 900), ("write index", 0, 1), ("write index", 1, 1)]
+    fractions = [ui.build_fraction(*s) for s in steps]
+    assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] == 1.0
+    assert ui.build_message("embed passages", 16, 125, "id").startswith("Menyematkan")
+
+
+def test_outline_keys_for_citations() -> None:
+    outline = [{"level": 0, "number": "ABSTRACT", "title": ""}, {"level": 0, "number": "BAB III", "title": "PERAN"},
+               {"level": 1, "number": "3.1", "title": "Analisis"}, {"level": 2, "number": "3.1.2", "title": "Arena"}]
+    assert ui.outline_key("3.1.2", "BAB III PERAN", outline) == "3.1.2"
+    assert ui.outline_key("3.1.2.4", "BAB III PERAN", outline) == "3.1.2"
+    assert ui.outline_key("", "ABSTRACT", outline) == "ABSTRACT"
+    assert ui.outline_key("", "BAB III PERAN", outline) == "BAB III"
+
+
+def test_languages_and_labels() -> None:
+    assert ui.ui_lang("auto", None, "en-US") == "en" and ui.ui_lang("auto", None, "id-ID") == "id"
+    assert ui.ui_lang("auto", "en", "id-ID") == "en" and ui.ui_lang("id", "en") == "id"
+    assert ui.ask_lang("auto") is None and ui.ask_lang("en") == "en"
+    assert set(ui.LABELS["en"]) == set(ui.LABELS["id"])  # every label exists in both languages
+    assert all(len(ui.STARTERS[lang]) >= 3 for lang in ui.LANGS)
+
+
+def test_export_escapes_and_keeps_structure() -> None:
+    turns = [ui.Turn("[x](javascript:alert(1)) <b>hi</b>", error="boom", error_kind="error")]
+    md = ui.conversation_markdown(turns, "id", {"titles": ["T"], "documents": ["d.txt"]})
+    assert not re.search(r"(?<!\\)\]\(javascript", md) and "<b>" not in md  # escaped: no link, no tag
+    assert md.startswith("# nttqa") and "Diekspor" in md
+    assert ui.export_filename().endswith(".md")

@@ -171,6 +171,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_source": "source",
         "values": "Values",
         "you": "You",
+        "answer_label": "Answer",
+        "quote": "Quote",
+        "notice": "Notice",
+        "exported": "Exported",
     },
     "id": {
         "app_title": "Tanya skripsi",
@@ -305,6 +309,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_source": "sumber",
         "values": "Nilai",
         "you": "Anda",
+        "answer_label": "Jawaban",
+        "quote": "Kutipan",
+        "notice": "Catatan",
+        "exported": "Diekspor",
     },
 }
 
@@ -629,7 +637,7 @@ def conversation_markdown(turns: Sequence[Turn], lang: str = "en", status: Mappi
     if status.get("documents"):
         lines.append(f"**{t(lang, 'documents')}:** {md_export_escape(', '.join(status['documents']))}  ")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines.append(f"**Exported:** {stamp}  ")
+    lines.append(f"**{t(lang, 'exported')}:** {stamp}  ")
     if status.get("embedder"):
         lines.append(f"**{t(lang, 'index')}:** {md_export_escape(status.get('embedder'))}, "
                      f"{md_export_escape(status.get('built_at') or '')}")
@@ -643,21 +651,28 @@ def conversation_markdown(turns: Sequence[Turn], lang: str = "en", status: Mappi
         lines += ["> " + md_export_escape(line) if line.strip() else ">" for line in turn.question.splitlines()]
         lines.append("")
         if a is None:
-            lines += [f"**{t(tl, 'error')}:** {md_export_escape(turn.error)}", ""]
+            label = t(tl, "question_error") if turn.error_kind == "question" else t(tl, "error")
+            lines += [f"**{label}:** {md_export_escape(turn.error)}", ""]
             continue
-        mode = f"{a.mode}, {'Bahasa Indonesia' if a.language == 'id' else 'English'}"
-        lines += [f"**Answer** ({mode}):", ""]
-        lines += [md_export_escape(line) for line in a.text.split("\n")]
+        language = "Bahasa Indonesia" if a.language == "id" else "English"
+        lines += [f"**{t(tl, 'answer_label')}** ({a.mode}, {language}):", ""]
+        for line in a.text.split("\n"):
+            m = re.match(r"^\s*-\s+(.*)$", line)
+            if m:  # the answer's own bullets stay a list; their text is escaped
+                lines.append("- " + md_export_escape(m.group(1)))
+            elif line.strip():
+                lines.append(md_export_escape(line) + "  ")  # hard line break: table rows stay rows
         lines.append("")
         if a.notice:
-            lines += [f"_{t(tl, 'reason') if a.refused else 'Notice'}: {md_export_escape(a.notice)}_", ""]
+            label = t(tl, "reason") if a.refused else t(tl, "notice")
+            lines += [f"_{label}: {md_export_escape(notice_text(a, tl))}_", ""]
         if a.citations:
             lines += [f"**{t(tl, 'sources_heading')}:**", ""]
             for c in a.citations:
                 lines.append(f"- [{c.n}] {md_export_escape(citation_location(c, tl))}"
                              + (f" — {md_export_escape(c.chapter)}" if chapter_of(c) else "")
                              + f" — {md_export_escape(c.doc)}")
-                lines.append(f"  - Quote: “{md_export_escape(squash(c.quote))}”")
+                lines.append(f"  - {t(tl, 'quote')}: “{md_export_escape(squash(c.quote))}”")
                 lines.append(f"  - {t(tl, 'thesis_ref')}: "
                              + (md_export_escape("; ".join(c.refs)) if c.refs else f"_{t(tl, 'no_ref')}_"))
             lines.append("")
