@@ -82,3 +82,10 @@ def test_eval_reports_recall_by_language_and_type():
     for key in ("R@1", "R@3", "R@5", "R@10", "MRR@10"):
         assert 0.0 <= groups["all"][key] <= 1.0
     assert "refused_unanswerable" in rep["answers"]
+
+
+def test_build_json_prints_the_manifest(tmp_path):
+    r = run("build", "--index", str(tmp_path / "idx"), "--embedder", "hash:64", "--json", "--quiet")
+    assert r.returncode == 0, r.stderr
+    m = json.loads(r.stdout)
+    assert m["chunk_count"] > 100 and m["embedder"]["id"] == "hash:64"

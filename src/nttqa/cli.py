@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_json(manifest)
     else:
         ndocs = sum(1 for name in manifest["corpus"] if not name.endswith(".meta.json"))
-    print(f"Built {manifest['chunk_count']} chunks from {ndocs} document(s) "
+        print(f"Built {manifest['chunk_count']} chunks from {ndocs} document(s) "
               f"with {manifest['embedder']['id']} in {secs:.1f} s -> {s.index_dir}")
     return 0
 
@@ -232,7 +232,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from nttqa.bench import run_bench
 
     return run_bench(_settings(args), gold=Path(args.gold) if args.gold else None, as_json=args.json,
-                     rounds=args.rounds, scale=args.scale)
+                     rounds=args.rounds, scale=args.scale, profile=args.profile)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -296,6 +296,7 @@ def make_parser() -> argparse.ArgumentParser:
     bn.add_argument("--rounds", type=int, default=50)
     bn.add_argument("--scale", type=str, default="", help="comma-separated corpus multipliers, e.g. 100,1000")
     bn.add_argument("--json", action="store_true")
+    bn.add_argument("--profile", action="store_true", help="also profile search and ask (where the time goes)")
     bn.set_defaults(func=cmd_bench)
 
     from nttqa.study.commands import add_study_commands
