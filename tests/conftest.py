@@ -7,6 +7,7 @@ default embedder) or build their own into a tmp folder with the deterministic
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -72,3 +73,29 @@ def hash_index(tmp_path_factory):
     s = load_settings(env={}, corpus_dir=corpus, index_dir=tmp / "index", embedder="hash:256")
     build(s)
     return s
+
+
+# --- helpers shared by the fault and robustness tests ------------------------------
+
+PROBES = [
+    "What did IOM do in NTT?",
+    "Apa penyebab perdagangan manusia di NTT?",
+    "Berapa jumlah korban perdagangan orang pada tahun 2016?",
+    "Sebutkan program IOM di NTT",
+    "Who won the 2022 World Cup?",
+]
+
+
+def snapshot(index_dir: Path) -> dict[str, str]:
+    """Every file under the index folder (hidden ones too) -> sha256 of its bytes."""
+    return {p.relative_to(index_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(index_dir.rglob("*")) if p.is_file()}
+
+
+def fingerprint(p) -> list:
+    """What a user sees for the probe questions: answer text, refusal, cited chunks, search hits."""
+    out = []
+    for q in PROBES:
+        a = p.ask(q)
+        out.append((a.text, a.refused, [c.chunk_id for c in a.citations], [h.chunk.id for h in p.search(q)]))
+    return out

@@ -9,7 +9,6 @@ test harness that pauses it there; the product code has no test hooks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -24,29 +23,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, PROBES, ROOT, fingerprint, snapshot
 
 from nttqa.config import load_settings
 from nttqa.errors import CorruptIndexError, IndexBusyError
 from nttqa.index import LOCK, MANIFEST, build_lock, load_index, read_manifest
 from nttqa.pipeline import Pipeline, build
 
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
 
-PROBES = [
-    "What did IOM do in NTT?",
-    "Apa penyebab perdagangan manusia di NTT?",
-    "Berapa jumlah korban perdagangan orang pada tahun 2016?",
-    "Sebutkan program IOM di NTT",
-]
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def snapshot(index_dir: Path) -> dict[str, str]:
-    return {p.relative_to(index_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(index_dir.rglob("*")) if p.is_file()}
 
 
 def current_files(index_dir: Path) -> dict[str, str]:
@@ -62,12 +53,6 @@ def expected_listing(index_dir: Path) -> set[str]:
     return {MANIFEST, LOCK} | {e["name"] for e in m["files"].values()}
 
 
-def fingerprint(p: Pipeline) -> list:
-    out = []
-    for q in PROBES:
-        a = p.ask(q)
-        out.append((a.text, a.refused, [c.chunk_id for c in a.citations], [h.chunk.id for h in p.search(q)]))
-    return out
 
 
 def env() -> dict[str, str]:

@@ -10,7 +10,6 @@ committed index; the LLM prompt-injection case uses a real local HTTP server.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import random
 import re
@@ -21,39 +20,22 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, PROBES, ROOT, fingerprint, snapshot
 from fake_llm_server import FakeLLMServer, Reply
 
 from nttqa.config import load_settings
 from nttqa.errors import CorpusError, QuestionError
 from nttqa.pipeline import Pipeline, build
 
+
 LIMIT_MB = 1.0  # max_file_mb for these builds: above the thesis (95 kB), below the "huge" file
-PROBES = [
-    "What did IOM do in NTT?",
-    "Apa penyebab perdagangan manusia di NTT?",
-    "Berapa jumlah korban perdagangan orang pada tahun 2016?",
-    "Sebutkan program IOM di NTT",
-    "Who won the 2022 World Cup?",
-]
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def snapshot(index_dir: Path) -> dict[str, str]:
-    """Every file under the index folder (hidden ones too) -> sha256 of its bytes."""
-    return {p.relative_to(index_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(index_dir.rglob("*")) if p.is_file()}
 
 
-def fingerprint(p: Pipeline) -> list:
-    """What a user sees for the probe questions: answer text, refusal, cited chunks, search hits."""
-    out = []
-    for q in PROBES:
-        a = p.ask(q)
-        out.append((a.text, a.refused, [c.chunk_id for c in a.citations], [h.chunk.id for h in p.search(q)]))
-    return out
 
 
 @pytest.fixture(scope="module")
