@@ -1,8 +1,8 @@
 """The app in a real browser: `streamlit run app.py` as a subprocess, driven by
 Debian's Chromium through Playwright.
 
-Saves screenshots under tests/artifacts/ (gitignored) and refreshes
-docs/screenshot.png for the README.  Skipped only when no Chromium binary can
+Saves screenshots under tests/artifacts/ (gitignored); with
+NTTQA_UPDATE_DOCS_SCREENSHOT=1 it also refreshes docs/screenshot.png for the README.  Skipped only when no Chromium binary can
 be found (CI installs /usr/bin/chromium).
 """
 
@@ -144,9 +144,10 @@ def test_question_in_a_real_browser(server, browser) -> None:
         page.locator('[data-testid="stChatMessage"]').first.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(300)
         page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=False)
-        DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_SHOT), full_page=False)
-        assert DOCS_SHOT.stat().st_size > 10_000
+        assert (ARTIFACTS / "browser-answer.png").stat().st_size > 10_000
+        if os.environ.get("NTTQA_UPDATE_DOCS_SCREENSHOT") == "1":  # refresh the README picture on request
+            DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(DOCS_SHOT), full_page=False)
 
         # Open the cited passage in the reader: the quote is highlighted there.
         page.get_by_role("button", name=re.compile("Open in reader")).first.click()
