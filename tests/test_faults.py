@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, PROBES, ROOT, fingerprint, snapshot
+from conftest import CORPUS, ROOT, fingerprint, snapshot
 
 from nttqa.config import load_settings
 from nttqa.errors import CorruptIndexError, IndexBusyError

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, PROBES, ROOT, fingerprint, snapshot
+from conftest import CORPUS, ROOT, fingerprint, snapshot
 from fake_llm_server import FakeLLMServer, Reply
 
 from nttqa.config import load_settings

@@ -51,9 +51,6 @@ class Settings:
     # Retrieval
     top_k: int = 5
     candidates: int = 40
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    rrf_k: int = 60
     use_expansion: bool = True
     use_query_boosts: bool = True
     rerank: bool = True

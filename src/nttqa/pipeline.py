@@ -8,11 +8,16 @@ import time
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from nttqa.config import Settings, load_settings
 from nttqa.errors import QuestionError
 from nttqa.types import Answer, Chunk, Document, Hit
+
+if TYPE_CHECKING:
+    from nttqa.answer import Answerer
+    from nttqa.embed import Embedder
+    from nttqa.index import IndexStore
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -132,7 +137,7 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
 class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
 
-    def __init__(self, settings: Settings, store, embedder, check_corpus: bool = True) -> None:
+    def __init__(self, settings: Settings, store: "IndexStore", embedder: "Embedder") -> None:
         from nttqa.query import Glossary
         from nttqa.retrieve import RetrievalParams, Retriever
         from nttqa.study.glossary import build_glossary, curated_terms
@@ -145,7 +150,7 @@ class Pipeline:
         self.retriever = Retriever(store, embedder, self.glossary, RetrievalParams(
             candidates=settings.candidates, use_expansion=settings.use_expansion,
             use_boosts=settings.use_query_boosts, use_sentences=settings.rerank))
-        self._answerer = None
+        self._answerer: Answerer | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -200,7 +205,7 @@ class Pipeline:
         return self.retriever.search(q, k or self.settings.top_k)
 
     @property
-    def answerer(self):
+    def answerer(self) -> "Answerer":
         if self._answerer is None:
             with self._lock:
                 if self._answerer is None:
