@@ -94,3 +94,11 @@ def test_llm_mode_without_endpoint_falls_back_visibly(pipeline):
     a = pipeline.ask("Apa itu RAD?", mode="llm")
     assert a.mode == "extractive" and a.citations
     assert "NTTQA_LLM_BASE_URL" in a.notice or "tidak dipakai" in a.notice
+
+
+@pytest.mark.parametrize("q", ["Which source supports the 605 victims in 2014?",
+                               "Sumber apa yang mendukung data 941 korban pada tahun 2015?"])
+def test_citation_question_names_the_thesis_source(pipeline, q):
+    a = pipeline.ask(q)
+    assert not a.refused
+    assert any("Goma 2020, 36-37" in c.refs for c in a.citations), [c.refs for c in a.citations]

@@ -87,6 +87,7 @@ class AnswerParams:
     distinct_passages: bool = True
     figure_margin: float = 0.6
     specific_bonus: float = 0.03
+    number_match_bonus: float = 0.3
 
 
 _RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
@@ -185,6 +186,8 @@ class Answerer:
                     score += p.year_focus_bonus if info.kind in ("list", "year") else p.year_bonus
                 if info.kind == "figure" and self._sent_qty[row]:
                     score += p.number_bonus
+                if info.numbers and any(n in self._sent_text(row) for n in info.numbers if len(n) > 1):
+                    score += p.number_match_bonus  # "the 605 victims": the sentence that says 605
                 length = e - s
                 if length > p.long_sentence:
                     score -= p.long_penalty * (length - p.long_sentence) / p.long_sentence
@@ -261,6 +264,25 @@ class Answerer:
             missing.append(w)
         return missing
 
+    def _sent_text(self, row: int) -> str:
+        cid, s, e = self.store.sentences[row]
+        return self.store.chunks[cid].text[s:e]
+
+    def sentence_refs(self, row: int) -> tuple[str, ...]:
+        """The thesis' own source for a sentence: its in-text references, or else the
+        reference that closes its passage (the thesis often cites once at the end of a
+        paragraph or list) when no sentence in between cites anything else."""
+        own = tuple(r.key for r in find_refs(self._sent_text(row)))
+        if own:
+            return own
+        cid = self.store.sentences[row][0]
+        rows = self.store.sentences_of.get(cid, [])
+        for nxt in [r for r in rows if r > row][:3]:
+            found = tuple(r.key for r in find_refs(self._sent_text(nxt)))
+            if found:
+                return found
+        return ()
+
     def confidence(self, cands: Sequence[_Cand], info: QueryInfo | None = None) -> float:
         """Evidence strength: the best sentence similarity, plus a little when the
         question's specific tokens (years, numbers, names) all stand in one of the
@@ -290,7 +312,7 @@ class Answerer:
                 num[c.chunk.id] = len(num) + 1
                 group = by_chunk[c.chunk.id]
                 quote = " ".join(g.text for g in group)
-                refs = tuple(dict.fromkeys(r.key for g in group for r in find_refs(g.text)))
+                refs = tuple(dict.fromkeys(r for g in group for r in self.sentence_refs(g.row)))
                 cites.append(_citation(num[c.chunk.id], c.chunk, quote, refs))
             markers.append(num[c.chunk.id])
         return cites, markers
