@@ -106,3 +106,26 @@ def test_hybrid_beats_either_half_on_its_weak_side(pipeline):
     hybrid = [h.chunk.text for h in r.search(q, 3)]
     assert any("Rencana Aksi Daerah (RAD)" in t for t in hybrid)
     assert sum("RAD" in t for t in hybrid) >= sum("RAD" in t for t in dense)
+
+
+def test_past_the_threshold_the_dense_index_is_approximate(hash_index, tmp_path):
+    """Above ann_threshold chunks the build writes FAISS IVF and retrieval scores candidates
+    only; on the thesis (threshold lowered to 50) it finds what exact scoring finds."""
+    s = hash_index.with_(index_dir=tmp_path / "ivf", ann_threshold=50, candidates=5)
+    m = build(s)
+    assert m["dense_index"] == "ivf"
+    approx, exact = Pipeline.load(s), Pipeline.load(hash_index)
+    assert approx.store.approximate and not exact.store.approximate
+    fused, _c, _i, _q = approx.retriever.score_all("Apa itu RAD?")
+    scored = int((fused > -1e30).sum())
+    assert 5 <= scored <= 40 < len(approx.chunks)  # only candidates (20 dense + 20 lexical) were scored
+    questions = ["apa penyebab perdagangan manusia di NTT?", "What did IOM do in 2018?", "Tabel 3 pengangguran",
+                 "Apa itu RAD?", "Kapan IOM didirikan?", "festival film Kupang", "kesimpulan penelitian"]
+    overlap = []
+    for q in questions:
+        a = [h.chunk.id for h in approx.search(q, 5)]
+        e = [h.chunk.id for h in exact.search(q, 5)]
+        assert a[0] == e[0], q
+        overlap.append(len(set(a) & set(e)) / 5)
+    assert sum(overlap) / len(overlap) >= 0.9
+    assert read_manifest(hash_index.index_dir)["dense_index"] == "flat"

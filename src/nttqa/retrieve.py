@@ -52,11 +52,13 @@ class RetrievalParams:
     hub_beta: float = 0.0  # hubness correction: subtract beta x a chunk's mean similarity to its neighbours
 
 
-def _z(x: np.ndarray) -> np.ndarray:
+def _z(x: np.ndarray, ref: np.ndarray | None = None) -> np.ndarray:
+    """z-scores of ``x``, with the mean and spread of ``ref`` when given."""
     if x.size == 0:
         return x
-    sd = float(x.std())
-    return (x - float(x.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
+    ref = x if ref is None else ref
+    sd = float(ref.std())
+    return (x - float(ref.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
 def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
@@ -75,6 +77,12 @@ _NAMED_YEAR = re.compile(r"(?<![\d(,]\s)(?<!\d)(\d{4})(?![\d,])(?!\s*,\s*\d)")
 
 def _year_pattern(y: int) -> str:
     return rf"(?<![\d(,]\s)(?<!\d){y}(?![\d,])(?!\s*,\s*\d)"
+
+
+def _scatter(values: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, np.float32)
+    out[ids] = values
+    return out
 
 
 def _chapter_number(chunk: Chunk) -> int:
@@ -102,6 +110,9 @@ class Retriever:
         self._sent_hub = self._hubness(store.sentence_vectors) if len(store.sentence_vectors) else np.zeros(0)
         # Chunk ids are positions in the store (the pipeline numbers them so).
         self._lower = [c.text.lower() for c in self._chunks]
+        # A fixed, spread-out sample of chunks for score statistics in candidate mode.
+        self._sample = np.unique(np.linspace(0, max(0, len(self._chunks) - 1), num=min(512, len(self._chunks)),
+                                             dtype=np.int64))
         self._df_cache: dict[str, float] = {}
         self._sentence_rows = np.array([cid for cid, _s, _e in store.sentences], dtype=np.int64)
         # Per-query loops over every chunk are replaced by lookups prepared once here:
@@ -166,13 +177,24 @@ class Retriever:
             return np.zeros(0), {}, info, np.zeros(0, np.float32)
         if qvec is None:
             qvec = self.query_vector(question, info)
-        dense = self.store.dense_scores(qvec) - p.hub_beta * self._hub
-        sent = self._sentence_scores(qvec) if p.use_sentences else np.zeros(n, np.float32)
         lex = self.store.lexical_scores(analyze(question))
         exp = np.zeros(n, np.float32)
         phrases = self.useful_expansions(info) if p.use_expansion else []
         if phrases:
             exp = self.store.lexical_scores(analyze(" ".join(phrases)))
+        ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
+        dense = self.store.dense_scores(qvec, ids) - p.hub_beta * (self._hub if ids is None else self._hub[ids])
+        refs: dict[str, np.ndarray] = {}
+        if ids is not None:
+            # Candidates are the best chunks, so their own mean and spread would distort the
+            # z-scores: normalise with statistics from a fixed sample of all chunks instead.
+            sample = self._sample
+            refs = {"dense": self.store.dense_scores(qvec, sample) - p.hub_beta * self._hub[sample],
+                    "lexical": lex + p.expansion_weight * exp}
+            if p.use_sentences:
+                refs["sentence"] = self._sentence_scores(qvec, sample)
+            lex, exp = lex[ids], exp[ids]
+        sent = self._sentence_scores(qvec, ids) if p.use_sentences else np.zeros(len(dense), np.float32)
         comps = {"dense": dense, "sentence": sent, "lexical": lex, "expansion": exp}
         if p.fusion == "dense":
             fused = _z(dense) + (p.sentence_weight * _z(sent) if p.use_sentences else 0)
@@ -183,21 +205,44 @@ class Retriever:
         else:
             lexical = lex + p.expansion_weight * exp
             lw = p.lexical_weight_en if info.lang == "en" else p.lexical_weight
-            fused = p.dense_weight * _z(dense) + lw * _z(lexical)
+            fused = p.dense_weight * _z(dense, refs.get("dense")) + lw * _z(lexical, refs.get("lexical"))
             if p.use_sentences:
-                fused = fused + p.sentence_weight * _z(sent)
+                fused = fused + p.sentence_weight * _z(sent, refs.get("sentence"))
         if p.use_boosts:
-            fused = fused + self._boosts(info, question)
+            boosts = self._boosts(info, question)
+            fused = fused + (boosts if ids is None else boosts[ids])
+        if ids is not None:
+            # Approximate index: only candidates are scored; the rest rank last.
+            full = np.full(n, -np.inf)
+            full[ids] = fused
+            fused = full
+            comps = {k: _scatter(v, ids, n) for k, v in comps.items()}
         return fused, comps, info, qvec
 
-    def _sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
+    def _candidates(self, qvec: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """Chunks worth scoring when the dense index is approximate: the ANN's nearest
+        neighbours and the best lexical matches."""
+        c = self.params.candidates * 4
+        dense_ids = [i for i, _s in self.store.dense_search(qvec, c)]
+        k = min(c, len(lexical))
+        lex_ids = np.argpartition(-lexical, k - 1)[:k] if k else np.zeros(0, np.int64)
+        return np.unique(np.concatenate([np.asarray(dense_ids, np.int64), lex_ids.astype(np.int64)]))
+
+    def _sentence_scores(self, qvec: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Best sentence cosine per chunk (for all chunks, or for chunks ``ids``)."""
         sv = self.store.sentence_vectors
-        out = np.zeros(len(self._chunks), np.float32)
-        if len(sv) == 0:
+        if ids is None:
+            out = np.full(len(self._chunks), -1.0, np.float32)
+            if len(sv):
+                sims = sv @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub
+                np.maximum.at(out, self._sentence_rows, sims)
             return out
-        sims = sv @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub
-        out[:] = -1.0
-        np.maximum.at(out, self._sentence_rows, sims)
+        out = np.full(len(ids), -1.0, np.float32)
+        for j, cid in enumerate(ids):
+            rows = self.store.sentences_of.get(int(cid), [])
+            if rows:
+                sims = sv[rows] @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub[rows]
+                out[j] = float(sims.max())
         return out
 
     def _boosts(self, info: QueryInfo, question: str) -> np.ndarray:
