@@ -99,3 +99,10 @@ def fingerprint(p) -> list:
         a = p.ask(q)
         out.append((a.text, a.refused, [c.chunk_id for c in a.citations], [h.chunk.id for h in p.search(q)]))
     return out
+
+
+def private_copy(settings, tmp_path: Path):
+    """Settings pointing at private copies of ``settings``' corpus and index folders."""
+    shutil.copytree(settings.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(settings.index_dir, tmp_path / "index")
+    return settings.with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, fingerprint, snapshot
+from conftest import CORPUS, ROOT, fingerprint, private_copy, snapshot
 
 from nttqa.config import load_settings
 from nttqa.errors import CorruptIndexError, IndexBusyError
@@ -104,9 +104,7 @@ def base(tmp_path_factory):
 @pytest.fixture()
 def victim(base, tmp_path):
     s0, answers = base
-    shutil.copytree(s0.corpus_dir, tmp_path / "corpus")
-    shutil.copytree(s0.index_dir, tmp_path / "index")
-    return s0.with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"), answers
+    return private_copy(s0, tmp_path), answers
 
 
 # --------------------------------------------------------------------------- killed builds

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, fingerprint, snapshot
+from conftest import CORPUS, ROOT, fingerprint, private_copy, snapshot
 from fake_llm_server import FakeLLMServer, Reply
 
 from nttqa.config import load_settings
@@ -54,9 +54,7 @@ def base(tmp_path_factory):
 def victim(base, tmp_path):
     """Private copies of the base corpus and index for one test."""
     s0, answers = base
-    shutil.copytree(s0.corpus_dir, tmp_path / "corpus")
-    shutil.copytree(s0.index_dir, tmp_path / "index")
-    return s0.with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"), answers
+    return private_copy(s0, tmp_path), answers
 
 
 def _pdf(pages: int = 3, lines: int = 25):
