@@ -30,7 +30,7 @@ from nttqa.config import Settings, llm_api_key
 from nttqa.index import analyze
 from nttqa.query import QueryInfo
 from nttqa.retrieve import Retriever
-from nttqa.textutil import find_refs
+from nttqa.textutil import Ref, find_refs
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 # Similarity below which evidence counts as too weak, per embedder: cosine scales
@@ -127,23 +127,27 @@ class Answerer:
         self.settings = settings
         self.refuse_below = settings.refuse_below or REFUSE_BELOW.get(retriever.embedder.id, 0.0)
         self._vocab_text = " ".join(c.text.lower() for c in self.store.chunks)
-        # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
         self._cited = {(name.lower(), r.year) for c in self.store.chunks for r in find_refs(c.text)
                        for name in re.findall(r"[A-Z][\w-]+", r.authors)}
+        # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
         self._text_years: set[int] = set()
         for c in self.store.chunks:
             self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
-        # Per-sentence features, computed once: stemmed terms, years named outright
-        # (not in a citation, not as the end of a range), and whether it states a quantity.
+        # Per-sentence features, computed once: stemmed terms, the thesis' references in it,
+        # years named outright (not in a citation, not as the end of a range), and whether
+        # it states a quantity.
         self._sent_terms: list[frozenset[str]] = []
+        self._sent_refs: list[tuple[str, ...]] = []
         self._sent_years: list[frozenset[int]] = []
         self._sent_qty: list[bool] = []
         self._year_rows: dict[int, list[int]] = {}
         chunks = self.store.chunks
         for row, (cid, s, e) in enumerate(self.store.sentences):
             text = chunks[cid].text[s:e]
-            bare = _strip_refs(text)
+            refs = find_refs(text)
+            bare = _strip_refs(text, refs)
             self._sent_terms.append(frozenset(analyze(text)))
+            self._sent_refs.append(tuple(r.key for r in refs))
             unranged = _RANGE.sub(" ", bare)
             ys = frozenset(int(y) for y in re.findall(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])", unranged))
             self._sent_years.append(ys)
@@ -186,7 +190,7 @@ class Answerer:
                     score += p.year_focus_bonus if info.kind in ("list", "year") else p.year_bonus
                 if info.kind == "figure" and self._sent_qty[row]:
                     score += p.number_bonus
-                if info.numbers and any(n in self._sent_text(row) for n in info.numbers if len(n) > 1):
+                if info.numbers and any(n in chunks[cid].text[s:e] for n in info.numbers if len(n) > 1):
                     score += p.number_match_bonus  # "the 605 victims": the sentence that says 605
                 length = e - s
                 if length > p.long_sentence:
@@ -264,23 +268,17 @@ class Answerer:
             missing.append(w)
         return missing
 
-    def _sent_text(self, row: int) -> str:
-        cid, s, e = self.store.sentences[row]
-        return self.store.chunks[cid].text[s:e]
-
     def sentence_refs(self, row: int) -> tuple[str, ...]:
         """The thesis' own source for a sentence: its in-text references, or else the
         reference that closes its passage (the thesis often cites once at the end of a
         paragraph or list) when no sentence in between cites anything else."""
-        own = tuple(r.key for r in find_refs(self._sent_text(row)))
-        if own:
-            return own
+        if self._sent_refs[row]:
+            return self._sent_refs[row]
         cid = self.store.sentences[row][0]
         rows = self.store.sentences_of.get(cid, [])
         for nxt in [r for r in rows if r > row][:3]:
-            found = tuple(r.key for r in find_refs(self._sent_text(nxt)))
-            if found:
-                return found
+            if self._sent_refs[nxt]:
+                return self._sent_refs[nxt]
         return ()
 
     def confidence(self, cands: Sequence[_Cand], info: QueryInfo | None = None) -> float:
@@ -442,9 +440,10 @@ _QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does"
                    "english", "indonesian", "inggris", "indonesia"}
 
 
-def _strip_refs(text: str) -> str:
+def _strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
+    """``text`` without its in-text references (``refs``: already found in it)."""
     out, last = [], 0
-    for r in find_refs(text):
+    for r in (find_refs(text) if refs is None else refs):
         out.append(text[last:r.start])
         last = r.end
     out.append(text[last:])

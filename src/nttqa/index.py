@@ -234,18 +234,20 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
     return manifest
 
 
-def _dense_index(vecs: np.ndarray, kind: str) -> Any:
-    """Flat inner product, or IVF (sqrt(n) lists) with a direct map so vectors can be read back."""
+def _dense_index(vecs: np.ndarray, kind: str, nlist: int = 0, direct_map: bool = True) -> Any:
+    """Flat inner product, or IVF (``nlist`` lists, sqrt(n) by default); ``direct_map`` lets
+    the vectors be read back, which the retriever needs."""
     import faiss
 
     d = vecs.shape[1] if vecs.size else 1
     if kind == "flat":
         index = faiss.IndexFlatIP(d)
     else:
-        nlist = max(1, int(np.sqrt(len(vecs))))
+        nlist = nlist or max(1, int(np.sqrt(len(vecs))))
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vecs)
-        index.make_direct_map()
+        if direct_map:
+            index.make_direct_map()
     if vecs.size:
         index.add(vecs)
     return index
@@ -456,22 +458,16 @@ class MemoryDenseIndex:
         import faiss
 
         vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-        d = vecs.shape[1]
-        if kind == "flat":
-            self._index = faiss.IndexFlatIP(d)
+        if kind in ("flat", "ivf"):
+            self._index = _dense_index(vecs, kind, nlist, direct_map=False)
+            if kind == "ivf":
+                self._index.nprobe = max(1, self._index.nlist // 8)
         elif kind == "hnsw":
-            self._index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+            self._index = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
             self._index.hnsw.efSearch = 64
-        elif kind == "ivf":
-            quant = faiss.IndexFlatIP(d)
-            nlist = nlist or max(1, int(np.sqrt(len(vecs))))
-            self._index = faiss.IndexIVFFlat(quant, d, nlist, faiss.METRIC_INNER_PRODUCT)
-            self._index.train(vecs)
-            self._index.nprobe = max(1, nlist // 8)
-            self._quant = quant
+            self._index.add(vecs)
         else:
             raise ValueError(f"unknown dense index kind {kind!r}")
-        self._index.add(vecs)
 
     def search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         q = np.ascontiguousarray(qvecs.reshape(-1, qvecs.shape[-1]), dtype=np.float32)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from nttqa.config import Settings, load_settings
 from nttqa.errors import QuestionError
+from nttqa.textutil import latin_share
 from nttqa.types import Answer, Chunk, Document, Hit
 
 if TYPE_CHECKING:
@@ -47,9 +47,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]{2,}")
 def question_scope(question: str) -> str:
     """Why a question is not looked up at all ("no words": emoji, punctuation or digits only;
     "not Indonesian or English": mostly a non-Latin script), or "" when it is."""
-    letters = [ch for ch in question if ch.isalpha()]
-    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
-    if letters and latin / len(letters) < 0.5:
+    if latin_share(question) < 0.5:
         return "not Indonesian or English"
     if not _LATIN_WORD.search(question):
         return "no words"

@@ -49,7 +49,6 @@ class RetrievalParams:
     mmr_lambda: float = 0.75
     summary_penalty: float = 1.0  # abstracts restate everything: rank them down unless a summary is asked for
     max_expansion_df: float = 0.15
-    hub_beta: float = 0.0  # hubness correction: subtract beta x a chunk's mean similarity to its neighbours
 
 
 def _z(x: np.ndarray, ref: np.ndarray | None = None) -> np.ndarray:
@@ -73,10 +72,6 @@ def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
 
 # A four-digit number not inside a citation: not "(Goma, 2016)", not "2016, 36", not "2016,5".
 _NAMED_YEAR = re.compile(r"(?<![\d(,]\s)(?<!\d)(\d{4})(?![\d,])(?!\s*,\s*\d)")
-
-
-def _year_pattern(y: int) -> str:
-    return rf"(?<![\d(,]\s)(?<!\d){y}(?![\d,])(?!\s*,\s*\d)"
 
 
 def _scatter(values: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
@@ -106,8 +101,6 @@ class Retriever:
         self._chapter = np.array([_chapter_number(c) for c in self._chunks])
         self._is_abstract = np.array([c.chapter.upper() in ("ABSTRAK", "ABSTRACT") for c in self._chunks], dtype=bool)
         self._title_terms = [set(analyze(f"{c.section_title}")) for c in self._chunks]
-        self._hub = self._hubness(store.vectors())
-        self._sent_hub = self._hubness(store.sentence_vectors) if len(store.sentence_vectors) else np.zeros(0)
         # Chunk ids are positions in the store (the pipeline numbers them so).
         self._lower = [c.text.lower() for c in self._chunks]
         # A fixed, spread-out sample of chunks for score statistics in candidate mode.
@@ -126,20 +119,6 @@ class Retriever:
             for t in terms:
                 self._title_chunks.setdefault(t, []).append(i)
         self._title_size = np.array([len(t) for t in self._title_terms], dtype=np.float64)
-
-    @staticmethod
-    def _hubness(vecs: np.ndarray, k: int = 10) -> np.ndarray:
-        """Mean cosine of each vector with its k nearest neighbours (CSLS-style)."""
-        n = len(vecs)
-        if n < 2:
-            return np.zeros(n, np.float32)
-        out = np.empty(n, np.float32)
-        kk = min(k, n - 1)
-        for i in range(0, n, 512):
-            sims = vecs[i:i + 512] @ vecs.T
-            part = np.partition(sims, -(kk + 1), axis=1)[:, -(kk + 1):]
-            out[i:i + 512] = (part.sum(axis=1) - 1.0) / kk  # drop self-similarity (1.0)
-        return out
 
     def understand(self, question: str) -> QueryInfo:
         return analyze_question(question, self.glossary)
@@ -183,13 +162,13 @@ class Retriever:
         if phrases:
             exp = self.store.lexical_scores(analyze(" ".join(phrases)))
         ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
-        dense = self.store.dense_scores(qvec, ids) - p.hub_beta * (self._hub if ids is None else self._hub[ids])
+        dense = self.store.dense_scores(qvec, ids)
         refs: dict[str, np.ndarray] = {}
         if ids is not None:
             # Candidates are the best chunks, so their own mean and spread would distort the
             # z-scores: normalise with statistics from a fixed sample of all chunks instead.
             sample = self._sample
-            refs = {"dense": self.store.dense_scores(qvec, sample) - p.hub_beta * self._hub[sample],
+            refs = {"dense": self.store.dense_scores(qvec, sample),
                     "lexical": lex + p.expansion_weight * exp}
             if p.use_sentences:
                 refs["sentence"] = self._sentence_scores(qvec, sample)
@@ -234,14 +213,14 @@ class Retriever:
         if ids is None:
             out = np.full(len(self._chunks), -1.0, np.float32)
             if len(sv):
-                sims = sv @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub
+                sims = sv @ qvec.astype(np.float32)
                 np.maximum.at(out, self._sentence_rows, sims)
             return out
         out = np.full(len(ids), -1.0, np.float32)
         for j, cid in enumerate(ids):
             rows = self.store.sentences_of.get(int(cid), [])
             if rows:
-                sims = sv[rows] @ qvec.astype(np.float32) - self.params.hub_beta * self._sent_hub[rows]
+                sims = sv[rows] @ qvec.astype(np.float32)
                 out[j] = float(sims.max())
         return out
 
@@ -252,9 +231,7 @@ class Retriever:
         if info.years:
             # A chunk that names the asked year (outside a citation) ranks up.
             asked = set(info.years)
-            named = self._term_counts(asked, self._year_chunks) if all(1000 <= y <= 9999 for y in asked) \
-                else np.array([sum(1 for y in asked if re.search(_year_pattern(y), c.text)) for c in self._chunks],
-                              dtype=np.float64)
+            named = self._term_counts(asked, self._year_chunks)
             hit = named > 0
             b[hit] += p.year_boost * named[hit] / len(asked)
         if info.chapters and info.kind in ("section", "summary"):

@@ -29,16 +29,21 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"[a-zA-Z\u00C0-\u024F]+", text.lower())
 
 
+def latin_share(text: str) -> float:
+    """Share of the letters in ``text`` that are Latin script (1.0 when it has none)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, "")) / len(letters)
+
+
 def detect_language(text: str) -> str:
     """'id', 'en' or 'other' from function words; Indonesian wins ties (the thesis' language)."""
     toks = tokens(text)
     if not toks:
         return "other"
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters:
-        latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
-        if latin / len(letters) < 0.5:
-            return "other"
+    if latin_share(text) < 0.5:
+        return "other"
     id_score = sum(1 for t in toks if t in _ID_WORDS)
     en_score = sum(1 for t in toks if t in _EN_WORDS)
     # Indonesian morphology: me-/ber-/di- prefixes and -kan/-nya suffixes.
