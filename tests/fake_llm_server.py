@@ -38,8 +38,11 @@ class Reply:
     pieces       streamed content pieces (default: ``content`` split after spaces)
     piece_delay  seconds to wait between streamed pieces; for a plain reply, the
                  body is sent in 5 parts with this pause between them
-    sse          raw server-sent-events text for streaming requests (overrides pieces)
+    sse          raw server-sent-events text for streaming requests (overrides pieces);
+                 a sequence of texts is sent part by part, ``piece_delay`` apart
     error        the error message for non-200 replies
+    cut_after    for a stream: after this many content pieces the connection is
+                 closed without ending the reply (a server that dies mid-answer)
     """
 
     content: str = ""
@@ -48,9 +51,10 @@ class Reply:
     delay: float = 0.0
     pieces: Sequence[str] | None = None
     piece_delay: float = 0.0
-    sse: str | None = None
+    sse: str | Sequence[str] | None = None
     error: str = "fake server error"
     content_type: str | None = None
+    cut_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -261,12 +265,19 @@ def _make_handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.close_connection = True
             if reply.sse is not None:
-                self._write_chunk(reply.sse)
+                parts = [reply.sse] if isinstance(reply.sse, str) else reply.sse
+                for i, part in enumerate(parts):
+                    if i and not server.sleep(reply.piece_delay):
+                        return
+                    self._write_chunk(part)
             else:
                 self._write_chunk(_chunk(model, {"role": "assistant", "content": ""}))
                 pieces = reply.pieces if reply.pieces is not None else split_pieces(reply.content)
                 for i, piece in enumerate(pieces):
                     if i and not server.sleep(reply.piece_delay):
+                        return
+                    if i == reply.cut_after:
+                        self.connection.shutdown(socket.SHUT_RDWR)  # no end of body, no [DONE]
                         return
                     self._write_chunk(_chunk(model, {"content": piece}))
                 self._write_chunk(_chunk(model, {}, finish="stop"))
