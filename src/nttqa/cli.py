@@ -272,6 +272,10 @@ def cmd_study(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.store == "postgres":
+        from nttqa.pgbench import run_pg_bench
+
+        return run_pg_bench(_settings(args), args.scale, args.json, budget_s=args.budget)
     from nttqa.bench import run_bench
 
     return run_bench(_settings(args), gold=Path(args.gold) if args.gold else None, as_json=args.json,
@@ -342,6 +346,11 @@ def make_parser() -> argparse.ArgumentParser:
     bn.add_argument("--scale", type=str, default="", help="comma-separated corpus multipliers, e.g. 100,1000")
     bn.add_argument("--json", action="store_true")
     bn.add_argument("--profile", action="store_true", help="also profile search and ask (where the time goes)")
+    bn.add_argument("--store", choices=("file", "postgres"), default="file",
+                    help="postgres: the PostgreSQL + pgvector index at --scale (a local server via pgserver), "
+                         "next to the file index")
+    bn.add_argument("--budget", type=float, default=900.0,
+                    help="with --store postgres: seconds of inserts per scale before it stops (default 900)")
     bn.set_defaults(func=cmd_bench)
 
     db = sub.add_parser("db", help="the PostgreSQL + pgvector index: migrate, status, import, remove")

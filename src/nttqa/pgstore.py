@@ -177,6 +177,15 @@ def check_schema(conn: "Connection", url: str) -> None:
                               (list(_TABLES),)).fetchone()[0]
         why = "nttqa tables without a schema version" if others else "no nttqa tables"
         raise DatabaseSchemaError(shown, why)
+    version = _usable_version(found, shown)
+    if version < SCHEMA_VERSION:
+        raise DatabaseSchemaError(shown, f"schema version {version}, this nttqa needs {SCHEMA_VERSION}")
+
+
+def _usable_version(found: tuple[str, int] | None, shown: str) -> int:
+    """The schema version found (0 for none); raises for another application's or a newer schema."""
+    if found is None:
+        return 0
     app, version = found
     if app != APP:
         raise DatabaseSchemaError(shown, f"its nttqa_schema table belongs to {app or 'an unknown application'!r}",
@@ -184,8 +193,7 @@ def check_schema(conn: "Connection", url: str) -> None:
     if version > SCHEMA_VERSION:
         raise DatabaseSchemaError(shown, f"schema version {version} is newer than this nttqa's "
                                          f"({SCHEMA_VERSION})", newer=True)
-    if version < SCHEMA_VERSION:
-        raise DatabaseSchemaError(shown, f"schema version {version}, this nttqa needs {SCHEMA_VERSION}")
+    return version
 
 
 def migrate(url: str, dim: int = DEFAULT_DIM) -> dict[str, Any]:
@@ -193,13 +201,7 @@ def migrate(url: str, dim: int = DEFAULT_DIM) -> dict[str, Any]:
     conn = connect(url, vectors=False)
     try:
         with conn.transaction():
-            found = schema_version(conn)
-            if found is not None and found[0] != APP:
-                raise DatabaseSchemaError(redact(url), f"its nttqa_schema table belongs to {found[0]!r}", foreign=True)
-            start = found[1] if found else 0
-            if start > SCHEMA_VERSION:
-                raise DatabaseSchemaError(redact(url), f"schema version {start} is newer than this nttqa's "
-                                                       f"({SCHEMA_VERSION})", newer=True)
+            start = _usable_version(schema_version(conn), redact(url))
             if conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone()[0] == 0:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             for step in _MIGRATIONS[start:]:
@@ -253,8 +255,9 @@ def tsquery_literal(terms: Sequence[str]) -> str:
 
 
 def _vec_text(v: np.ndarray) -> str:
-    # repr of float32 values round-trips exactly through pgvector's text input
-    return "[" + ",".join(repr(float(x)) for x in np.asarray(v, dtype=np.float32)) + "]"
+    # nine significant digits give the same float32 back through pgvector's text input
+    values = np.asarray(v, dtype=np.float32).tolist()
+    return "[" + ",".join(["%.9g"] * len(values)) % tuple(values) + "]"
 
 
 def _insert_document(conn: "Connection", rows: DocumentRows) -> int:
