@@ -173,11 +173,9 @@ def render_hit(h, key: str, lang: str, outline, excerpt: int = 320) -> None:
 
 def render_answer(a, idx: int, outline) -> None:
     lang = a.language
-    if a.refused:
+    if a.refused and not a.partial:
+        # The reason is part of the refusal text, in the answer's language.
         st.info(E(a.text), icon=":material/search_off:")
-        why = ui.notice_text(a, lang)
-        if why:
-            st.caption(f"{t(lang, 'reason')}: {E(why)}")
         if a.related:
             st.markdown(f"**{t(lang, 'related')}**")
             for j, h in enumerate(a.related):

@@ -60,7 +60,7 @@ def test_answer_carries_the_thesis_own_source_reference(pipeline):
 
 @pytest.mark.parametrize("q", [
     "What did IOM do to fight human trafficking in Papua?",
-    "Berapa jumlah korban perdagangan manusia di NTT pada tahun 2021?",
+    "Berapa jumlah korban perdagangan manusia di NTT pada tahun 2035?",
     "Who wrote this thesis and at which university?",
     "Bagaimana cara membuat nasi goreng?",
     "What is the capital of France?",

@@ -114,7 +114,7 @@ def test_schema_versions_give_errors_that_say_what_to_run(pg_url, pg_server, set
     conn = connect(pg_url, vectors=False)
     with conn.transaction():
         conn.execute("UPDATE nttqa_schema SET version = %s", (SCHEMA_VERSION - 1,))
-    with pytest.raises(DatabaseSchemaError, match=r"schema version 0.*nttqa db migrate"):
+    with pytest.raises(DatabaseSchemaError, match=rf"schema version {SCHEMA_VERSION - 1}.*nttqa db migrate"):
         load_store(pg_url, settings)
     assert migrate(pg_url)["from_version"] == SCHEMA_VERSION - 1
     with conn.transaction():

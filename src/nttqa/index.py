@@ -40,7 +40,7 @@ from nttqa.errors import CorruptIndexError, IndexBusyError, IndexMissingError, S
 from nttqa.types import Chunk
 
 MANIFEST = "manifest.json"
-_FILE_KEYS = ("chunks", "dense", "bm25", "docs", "sentences", "sentvec")
+_FILE_KEYS = ("chunks", "dense", "bm25", "docs", "sentences", "sentvec", "vocab", "vocabvec")
 LOCK = ".build.lock"
 
 # --- tokenisation for BM25 -------------------------------------------------------
@@ -165,6 +165,8 @@ class BuildInputs:
     sentence_vectors: np.ndarray
     settings: Settings
     build_seconds: float = 0.0
+    vocab_words: Sequence[str] = ()  # the corpus' words, for cross-lingual neighbours
+    vocab_vectors: np.ndarray | None = None
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
@@ -194,6 +196,8 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
         "docs": f"docs-{bid}.json",
         "sentences": f"sentences-{bid}.json",
         "sentvec": f"sentvec-{bid}.npy",
+        "vocab": f"vocab-{bid}.json",
+        "vocabvec": f"vocabvec-{bid}.npy",
     }
     say("writing chunk store")
     with open(index_dir / names["chunks"], "w", encoding="utf-8") as fh:
@@ -214,6 +218,11 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
         json.dump([list(t) for t in inputs.sentences], fh)
     with open(index_dir / names["sentvec"], "wb") as fh:
         np.save(fh, np.ascontiguousarray(inputs.sentence_vectors, dtype=np.float32), allow_pickle=False)
+    with open(index_dir / names["vocab"], "w", encoding="utf-8") as fh:
+        json.dump(list(inputs.vocab_words), fh, ensure_ascii=False)
+    vv = inputs.vocab_vectors if inputs.vocab_vectors is not None else np.zeros((0, vecs.shape[1] if vecs.ndim == 2 else 0))
+    with open(index_dir / names["vocabvec"], "wb") as fh:
+        np.save(fh, np.ascontiguousarray(vv, dtype=np.float32), allow_pickle=False)
     files = {key: {"name": name, "sha256": _tree_hash(index_dir / name)} for key, name in names.items()}
     manifest = {
         "format_version": INDEX_FORMAT_VERSION,
@@ -257,7 +266,7 @@ def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     for p in index_dir.iterdir():
         if p.name in keep or p.name in (MANIFEST, LOCK, ".gitattributes", "README.md"):
             continue
-        if re.match(r"^(chunks|dense|bm25|docs|sentences|sentvec)-", p.name) or p.name.endswith(".tmp"):
+        if re.match(r"^(chunks|dense|bm25|docs|sentences|sentvec|vocab|vocabvec)-", p.name) or p.name.endswith(".tmp"):
             if p.is_dir():
                 shutil.rmtree(p, ignore_errors=True)
             else:
@@ -324,7 +333,8 @@ class IndexStore:
 
     def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], dense: Any, bm25: Any,
                  docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
-                 sentence_vectors: np.ndarray) -> None:
+                 sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
+                 vocab_vectors: np.ndarray | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.chunks = chunks
@@ -335,6 +345,10 @@ class IndexStore:
         self._vectors: np.ndarray | None = None
         self.sentences = sentences
         self.sentence_vectors = sentence_vectors
+        # The corpus' words and their vectors: an English question word finds its Indonesian
+        # counterpart among its nearest neighbours ("police" -> "polisi").
+        self.vocab_words = list(vocab_words)
+        self.vocab_vectors = vocab_vectors if vocab_vectors is not None else np.zeros((0, self.dim), np.float32)
         # sentence rows of each chunk, for sentence-level scoring
         self.sentences_of: dict[int, list[int]] = {}
         for row, (cid, _s, _e) in enumerate(sentences):
@@ -434,6 +448,10 @@ def _load_build(index_dir: Path, manifest: dict, settings: Settings, embedder_id
         sentences = [tuple(t) for t in json.loads((index_dir / reading).read_text(encoding="utf-8"))]
         reading = files["sentvec"]["name"]
         sentvec = np.load(index_dir / reading, allow_pickle=False)
+        reading = files["vocab"]["name"]
+        vocab = json.loads((index_dir / reading).read_text(encoding="utf-8"))
+        reading = files["vocabvec"]["name"]
+        vocabvec = np.load(index_dir / reading, allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
         raise CorruptIndexError(str(index_dir), f"{reading} cannot be read ({type(exc).__name__}: {exc})") from exc
     if len(chunks) != manifest.get("chunk_count"):
@@ -448,7 +466,10 @@ def _load_build(index_dir: Path, manifest: dict, settings: Settings, embedder_id
     if len(sentences) != len(sentvec):
         raise CorruptIndexError(str(index_dir), f"{files['sentences']['name']} and {files['sentvec']['name']} "
                                                 "differ in length")
-    return IndexStore(index_dir, manifest, chunks, dense, bm, docs, sentences, sentvec)
+    if len(vocab) != len(vocabvec):
+        raise CorruptIndexError(str(index_dir), f"{files['vocab']['name']} and {files['vocabvec']['name']} "
+                                                "differ in length")
+    return IndexStore(index_dir, manifest, chunks, dense, bm, docs, sentences, sentvec, vocab, vocabvec)
 
 
 class MemoryDenseIndex:

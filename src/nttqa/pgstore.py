@@ -58,10 +58,10 @@ if TYPE_CHECKING:
     from nttqa.index import IndexStore
 
 APP = "nttqa"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: nttqa_vocab, the corpus words and their vectors (cross-lingual neighbours)
 DEFAULT_DIM = 384  # multilingual-e5-small, the default embedder
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s' defaults, so scores equal the file index's
-_TABLES = ("nttqa_schema", "nttqa_facts", "nttqa_documents", "nttqa_chunks", "nttqa_sentences")
+_TABLES = ("nttqa_schema", "nttqa_facts", "nttqa_documents", "nttqa_chunks", "nttqa_sentences", "nttqa_vocab")
 _BUILD_LOCK = 0x6E747471  # pg_advisory_lock key for builds ("nttq")
 _MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 
@@ -155,6 +155,9 @@ _MIGRATIONS: list[str] = [
         span_end integer NOT NULL,
         embedding vector({dim}) NOT NULL,
         PRIMARY KEY (document_id, chunk_ord, ord));
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS nttqa_vocab (word text PRIMARY KEY, embedding vector({dim}) NOT NULL);
     """,
 ]
 
@@ -359,6 +362,23 @@ class PgWriter:
                 _write_facts(self.conn, facts)
         return doc_id
 
+    def put_vocabulary(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        """Add corpus words and their vectors (words already stored are kept)."""
+        if not len(words):
+            return
+        with self.conn.transaction():
+            cur = self.conn.cursor()
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS nttqa_vocab_in (word text, embedding text) "
+                              "ON COMMIT DROP")
+            with cur.copy("COPY nttqa_vocab_in (word, embedding) FROM STDIN") as cp:
+                for w, v in zip(words, vectors):
+                    cp.write_row((w, _vec_text(v)))
+            self.conn.execute("INSERT INTO nttqa_vocab (word, embedding) SELECT word, embedding::vector "
+                              "FROM nttqa_vocab_in ON CONFLICT (word) DO NOTHING")
+
+    def vocabulary(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT word FROM nttqa_vocab").fetchall()}
+
     def remove(self, doc: str) -> bool:
         """Remove one thesis; False when it was not stored."""
         with self.conn.transaction():
@@ -370,6 +390,7 @@ class PgWriter:
         with self.conn.transaction():
             self._check_dim(docs)
             self.conn.execute("DELETE FROM nttqa_documents")
+            self.conn.execute("DELETE FROM nttqa_vocab")  # the words' vectors belong to the old embedder
             for rows in docs:
                 _insert_document(self.conn, rows)
             _write_facts(self.conn, facts)
@@ -401,6 +422,7 @@ def import_store(store: "IndexStore", url: str) -> dict[str, Any]:
     with PgWriter(url) as w:
         with w.build_lock():
             w.replace_all(rows, facts)
+            w.put_vocabulary(store.vocab_words, store.vocab_vectors)
     return {"documents": len(rows), "chunks": len(store.chunks), "database": redact(url)}
 
 
@@ -413,7 +435,8 @@ class PgIndexStore:
     def __init__(self, url: str, pool: "ConnectionPool", manifest: dict, doc_ids: list[int],
                  chunks: list[Chunk], chunk_keys: np.ndarray, vectors: np.ndarray, lex_total: int,
                  docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
-                 sentence_vectors: np.ndarray) -> None:
+                 sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
+                 vocab_vectors: np.ndarray | None = None) -> None:
         self.url = url
         self.index_dir = redact(url)  # where messages say the index lives
         self.manifest = manifest
@@ -421,6 +444,8 @@ class PgIndexStore:
         self.docs = docs
         self.sentences = sentences
         self.sentence_vectors = sentence_vectors
+        self.vocab_words = list(vocab_words)
+        self.vocab_vectors = vocab_vectors if vocab_vectors is not None else np.zeros((0, self.dim), np.float32)
         self.sentences_of: dict[int, list[int]] = {}
         for row, (cid, _s, _e) in enumerate(sentences):
             self.sentences_of.setdefault(cid, []).append(row)
@@ -536,6 +561,7 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
             srow = cur.execute(
                 "SELECT s.document_id, s.chunk_ord, s.span_start, s.span_end, s.embedding FROM nttqa_sentences s "
                 "JOIN nttqa_documents d ON d.id = s.document_id ORDER BY d.doc, s.chunk_ord, s.ord").fetchall()
+            vrow = cur.execute("SELECT word, embedding FROM nttqa_vocab ORDER BY word").fetchall()
         shown = redact(url)
         if not docs or "embedder" not in facts:
             raise DatabaseEmptyError(shown)
@@ -561,7 +587,7 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
         svecs = _stack([v for *_r, v in srow], dim)
         return PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
                             vectors, sum(int(l) for *_r, l, _e in crow), [m for _i, _d, m, _h, _a in docs],
-                            sentences, svecs)
+                            sentences, svecs, [w for w, _v in vrow], _stack([v for _w, v in vrow], dim))
     except BaseException:
         pool.close()
         raise
@@ -605,6 +631,12 @@ def build_database(settings: Settings, progress: Callable[[str, int, int], None]
                 w.put(r, facts)
             for name in sorted(set(stored) - set(wanted)):
                 w.remove(name)
+        from nttqa.textutil import vocabulary
+
+        known = w.vocabulary()
+        new_words = [x for x in vocabulary(c.text for r in rows for c in r.chunks) if x not in known]
+        if new_words:
+            w.put_vocabulary(new_words, embedder.embed_queries(new_words))
         say("write database", 1, 1)
         n = w.conn.execute("SELECT coalesce(sum(chunk_count), 0) FROM nttqa_documents").fetchone()[0]
         w.conn.commit()

@@ -29,31 +29,16 @@ def _noop(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-# Questions nttqa does not look up at all: nothing to search for, or another script.
-_OUT_OF_SCOPE = {
-    "no words": {
-        "en": "The question has no words to look up. Ask about the thesis in Indonesian or English, "
-              "e.g. \"What did IOM do in NTT?\"",
-        "id": "Pertanyaan ini tidak berisi kata yang bisa dicari. Tanyakan isi skripsi dalam bahasa Indonesia "
-              "atau Inggris, misalnya \"Apa peran IOM di NTT?\"",
-    },
-    "not Indonesian or English": {
-        "en": "Questions are answered in Indonesian or English only (the thesis is written in Indonesian). "
-              "Please ask again in one of them.",
-        "id": "Pertanyaan hanya dijawab dalam bahasa Indonesia atau Inggris (skripsi ini berbahasa Indonesia). "
-              "Silakan ajukan pertanyaan dalam salah satu bahasa tersebut.",
-    },
-}
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]{2,}")
 
 
 def question_scope(question: str) -> str:
-    """Why a question is not looked up at all ("no words": emoji, punctuation or digits only;
-    "not Indonesian or English": mostly a non-Latin script), or "" when it is."""
+    """Why a question is not looked up at all, as a reason code ("no_words": emoji, punctuation
+    or digits only; "not_language": mostly a non-Latin script), or "" when it is."""
     if latin_share(question) < 0.5:
-        return "not Indonesian or English"
+        return "not_language"
     if not _LATIN_WORD.search(question):
-        return "no words"
+        return "no_words"
     return ""
 
 
@@ -110,6 +95,21 @@ def embed_chunks(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = 
     return vectors, sents, svectors
 
 
+def embed_vocabulary(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = _noop
+                     ) -> tuple[list[str], "np.ndarray"]:
+    """The corpus' content words and their vectors (embedded as queries, as question words are)."""
+    import numpy as np
+
+    from nttqa.textutil import vocabulary
+
+    words = vocabulary(c.text for c in chunks)
+    vecs = []
+    for i in range(0, len(words), 64):
+        vecs.append(embedder.embed_queries(words[i:i + 64]))
+        say("embed vocabulary", min(i + 64, len(words)), len(words))
+    return words, (np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32))
+
+
 def document_metadata(d: Document) -> dict:
     """What the index keeps of a document besides its chunks: title, pages, outline."""
     from nttqa.chunk import outline
@@ -156,12 +156,13 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
         chunks = chunk_corpus(docs, settings)
         embedder = get_embedder(settings.embedder)
         vectors, sents, svectors = embed_chunks(chunks, embedder, say)
+        words, wvectors = embed_vocabulary(chunks, embedder, say)
         doc_meta = [document_metadata(d) for d in docs]
         say("write index", 0, 1)
         manifest = write_index(Path(settings.index_dir), BuildInputs(
             chunks=chunks, vectors=vectors, docs=doc_meta, corpus=hashes, embedder_id=embedder.id,
             settings=settings, sentences=sents, sentence_vectors=svectors,
-            build_seconds=time.perf_counter() - t0))
+            build_seconds=time.perf_counter() - t0, vocab_words=words, vocab_vectors=wvectors))
         say("write index", 1, 1)
     return manifest
 
@@ -238,7 +239,7 @@ class Pipeline:
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         q = self.check_question(question)
-        if question_scope(q) == "no words":
+        if question_scope(q) == "no_words":
             return []  # nothing to match: closest passages would be random
         return self.retriever.search(q, k or self.settings.top_k)
 
@@ -259,6 +260,8 @@ class Pipeline:
         if scope:
             # Refused before retrieval: passages found for emoji or another script are noise.
             reply = lang if lang in ("id", "en") else "en"
-            return Answer(q, _OUT_OF_SCOPE[scope][reply], reply, True, (), (), "extractive", scope, 0.0)
+            from nttqa.messages import reason_text
+
+            return Answer(question=q, text=reason_text(reply, scope), language=reply, refused=True, reason=scope)
         return self.answerer.answer(q, k=k or self.settings.top_k, mode=mode or self.settings.answer_mode,
                                     lang=lang, on_token=on_token)

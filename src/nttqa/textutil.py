@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Iterable
 
 _ID_WORDS = set("""
 yang dan di ke dari dalam untuk dengan pada ini itu adalah sebagai oleh atau juga tidak akan
@@ -53,6 +54,14 @@ def detect_language(text: str) -> str:
         # Short questions made of names/acronyms: call it English only when it reads so.
         return "other" if len(toks) > 2 else "id"
     return "en" if en_score > id_score else "id"
+
+
+def vocabulary(texts: "Iterable[str]", min_len: int = 3) -> list[str]:
+    """Distinct lower-cased words of ``texts`` (letters only, at least ``min_len`` long), sorted."""
+    words: set[str] = set()
+    for t in texts:
+        words.update(w for w in re.findall(r"[a-z\u00C0-\u024F]+", t.lower()) if len(w) >= min_len)
+    return sorted(words)
 
 
 _ABBREV = ("n.d.", "No.", "no.", "et al.", "Dr.", "Prof.", "dll.", "dsb.", "dkk.", "Jl.", "St.", "vs.", "e.g.", "i.e.")

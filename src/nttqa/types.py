@@ -189,7 +189,10 @@ class Answer:
     related: tuple[Hit, ...] = ()
     mode: str = "extractive"  # "extractive" | "llm"
     notice: str = ""  # e.g. why the LLM writer fell back
-    confidence: float = 0.0
+    confidence: float = 0.0  # calibrated P(the thesis answers this), see decide.py
+    reason: str = ""  # why it was refused or only partly answered: a message code (messages.py)
+    reason_args: tuple[str, ...] = ()  # the code's arguments, e.g. the names never mentioned
+    partial: bool = False  # refused as asked, but what the thesis does have is cited
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -200,6 +203,9 @@ class Answer:
             "mode": self.mode,
             "notice": self.notice,
             "confidence": round(float(self.confidence), 4),
+            "reason": self.reason,
+            "reason_args": list(self.reason_args),
+            "partial": self.partial,
             "citations": [c.to_dict() for c in self.citations],
             "related": [h.to_dict() for h in self.related],
         }

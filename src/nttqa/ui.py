@@ -81,7 +81,6 @@ LABELS: dict[str, dict[str, str]] = {
         "open_reader": "Open in reader",
         "related": "Related passages",
         "more_passages": "Other passages that were searched",
-        "reason": "Reason",
         "mode_used": "Mode",
         "confidence": "evidence score",
         "question_error": "This question cannot be asked as it is",
@@ -225,7 +224,6 @@ LABELS: dict[str, dict[str, str]] = {
         "open_reader": "Buka di pembaca",
         "related": "Bagian terkait",
         "more_passages": "Bagian lain yang ikut dicari",
-        "reason": "Alasan",
         "mode_used": "Mode",
         "confidence": "skor bukti",
         "question_error": "Pertanyaan ini tidak dapat diajukan seperti ini",
@@ -663,9 +661,8 @@ def conversation_markdown(turns: Sequence[Turn], lang: str = "en", status: Mappi
             elif line.strip():
                 lines.append(md_export_escape(line) + "  ")  # hard line break: table rows stay rows
         lines.append("")
-        if a.notice:
-            label = t(tl, "reason") if a.refused else t(tl, "notice")
-            lines += [f"_{label}: {md_export_escape(notice_text(a, tl))}_", ""]
+        if notice_text(a, tl):
+            lines += [f"_{t(tl, 'notice')}: {md_export_escape(notice_text(a, tl))}_", ""]
         if a.citations:
             lines += [f"**{t(tl, 'sources_heading')}:**", ""]
             for c in a.citations:
@@ -691,18 +688,9 @@ def export_filename(now: datetime | None = None) -> str:
 
 
 def notice_text(a: Answer, lang: str) -> str:
-    """The visible notice under an answer (LLM fallback, refusal reason), in the answer language."""
-    if not a.notice:
-        return ""
-    n = a.notice
-    if a.refused:
-        m = re.match(r"not in the thesis: (.*)$", n)
-        if m:
-            return (f"Skripsi tidak menyebut: {m.group(1)}" if lang == "id" else f"The thesis never mentions: {m.group(1)}")
-        if n == "no figure in the closest passages":
-            return ("Bagian terdekat tidak memuat angka yang ditanyakan." if lang == "id"
-                    else "The closest passages hold no such figure.")
-    return n
+    """The visible notice under an answer (why the LLM writer fell back), in the answer language.
+    A refusal's reason is part of the answer text itself (``messages.reason_text``)."""
+    return "" if a.refused else a.notice
 
 
 # --------------------------------------------------------------------------- reader targets

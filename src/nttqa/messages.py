@@ -1,0 +1,43 @@
+"""Answer texts and refusal reasons, one catalogue per language (``data/messages.<lang>.json``).
+
+Refusal reasons travel through the pipeline as codes with arguments
+(``Answer.reason`` / ``Answer.reason_args``) and are put into words only here,
+in the language the answer is given in.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+LANGS = ("en", "id")
+# The named arguments each reason code takes, in the order of ``Answer.reason_args``.
+REASON_ARGS: dict[str, tuple[str, ...]] = {
+    "not_covered": ("p",),
+    "name_absent": ("names",),
+    "year_absent": ("years", "span"),
+    "year_partial": ("years", "near"),
+}
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    lang = lang if lang in LANGS else "en"
+    text = resources.files("nttqa.data").joinpath(f"messages.{lang}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def message(lang: str, key: str, **args: str) -> str:
+    """The text for ``key`` in ``lang`` (English when missing), formatted with ``args``."""
+    text = catalogue(lang).get(key) or catalogue("en").get(key, key)
+    return text.format(**args) if args else text
+
+
+def reason_text(lang: str, code: str, args: Sequence[str] = ()) -> str:
+    """A refusal reason in words, from its code and arguments; "" for no code."""
+    if not code:
+        return ""
+    names = REASON_ARGS.get(code, ())
+    return message(lang, f"reason.{code}", **dict(zip(names, args)))
