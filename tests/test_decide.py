@@ -170,3 +170,38 @@ def test_no_gold_question_or_id_in_code_or_data() -> None:
     for g in gold:
         assert g["question"].strip().lower() not in text, g["id"]
         assert f'"{g["id"]}"' not in text
+
+
+def test_loan_word_spelling_meets_indonesian_forms() -> None:
+    from nttqa.answer import _fold, _information
+
+    for en, ind in (("organization", "organisasi"), ("police", "polisi"), ("protocol", "protokol"),
+                    ("social", "sosial"), ("exploitation", "eksploitasi")):
+        assert _fold(en) == _fold(ind), (en, ind)
+    assert _fold("bread") != _fold("berada")
+    assert _information("photosynthesis", "en") > _information("took", "en")
+
+
+@pytest.mark.slow
+def test_calibrate_cross_validates_without_writing(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    if not GOLD.exists():
+        pytest.skip("no gold file beside the checkout")
+    lines = [ln for ln in GOLD.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    # A small slice with both kinds of item, read at test time (nothing of it is stored).
+    small = [ln for ln in lines if '"answerable": true' in ln][:24] + \
+        [ln for ln in lines if '"answerable": false' in ln][:8]
+    gold = tmp_path / "small.jsonl"
+    gold.write_text("\n".join(small) + "\n", encoding="utf-8")
+    before = {k: (ROOT / "src/nttqa/data" / f).read_bytes() for k, f in
+              (("a", "answerability.json"), ("q", "quote_model.json"), ("r", "rank_model.json"))}
+    out = subprocess.run([sys.executable, "-m", "nttqa", "calibrate", "--gold", str(gold), "--folds", "4"],
+                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "Cross-validated" in out.stdout and "MRR@10" in out.stdout and "ROC AUC" in out.stdout
+    assert "unans=" in out.stdout
+    after = {k: (ROOT / "src/nttqa/data" / f).read_bytes() for k, f in
+             (("a", "answerability.json"), ("q", "quote_model.json"), ("r", "rank_model.json"))}
+    assert before == after  # nothing written without --write

@@ -192,15 +192,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
             "fused (z-score)": replace(base, use_sentences=False, use_expansion=False, use_boosts=False),
             "+ sentence rerank": replace(base, use_expansion=False, use_boosts=False),
             "+ expansion": replace(base, use_boosts=False),
-            "+ query-aware (full)": base,
+            "+ query-aware, hand weights": base,
+            "rank model (fitted on the gold file)": base,
         }
         rows = {}
+        learned = p.retriever.rank_model
         for name, prm in variants.items():
             p.retriever.params = prm
+            p.retriever.rank_model = learned if name.startswith("rank model") else None
             g = evaluate_retrieval(gold, lambda q: [h.chunk.text for h in p.retriever.search(q, k)])["groups"]
             rows[name] = {**g["all"], "en R@5": g.get("lang=en", {}).get("R@5", 0.0),
                           "id R@5": g.get("lang=id", {}).get("R@5", 0.0)}
         p.retriever.params = base
+        p.retriever.rank_model = learned
         report["ablation"] = rows
     if args.baseline:
         from nttqa.baseline import baseline_search

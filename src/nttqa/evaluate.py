@@ -105,11 +105,11 @@ def evaluate_retrieval(items: Sequence[GoldItem], search: Callable[[str], Sequen
 
 
 def format_table(rows: dict[str, dict[str, float]], cols: Sequence[str] = ("n", "R@1", "R@3", "R@5", "R@10", "MRR@10")) -> str:
-    head = f"{'group':<22}" + "".join(f"{c:>8}" for c in cols)
+    head = f"{'group':<38}" + "".join(f"{c:>8}" for c in cols)
     lines = [head, "-" * len(head)]
     for name, m in rows.items():
         cells = "".join(f"{int(m[c]):>8}" if c == "n" else f"{m[c]:>8.3f}" for c in cols)
-        lines.append(f"{name:<22}{cells}")
+        lines.append(f"{name:<38}{cells}")
     return "\n".join(lines)
 
 
