@@ -27,8 +27,11 @@ INDEX_ERRORS = (IndexMissingError, StaleIndexError, CorruptIndexError)
 t = ui.t
 E = ui.md_escape
 
+# "auto": the sidebar starts open on wide screens and closed on phones, where it would cover the chat.
 st.set_page_config(page_title="nttqa · Tanya skripsi / Ask the thesis", page_icon=":material/menu_book:",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
+# Widgets whose option labels follow the interface language (see keep_choices_shown).
+LABELLED_WIDGETS = ("page", "ui_lang_choice", "mode", "reader_key", "quiz_lang", "quiz_kinds")
 
 
 # --------------------------------------------------------------------------- loading
@@ -64,6 +67,21 @@ def current_lang() -> str:
         locale = None
     return ui.ui_lang(st.session_state.get("ui_lang_choice", "auto"), ui.last_lang(st.session_state.turns),
                       locale)
+
+
+def keep_choices_shown(lang: str) -> None:
+    """Re-send the choices of widgets whose labels changed language.
+
+    A radio or select box remembers the label it showed; when the labels change
+    language that label matches no option, and the browser shows none selected.
+    Setting the widget's session-state key sends the choice again with its new label.
+    """
+    if st.session_state.get("labels_lang") == lang:
+        return
+    for key in LABELLED_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    st.session_state.labels_lang = lang
 
 
 # --------------------------------------------------------------------------- callbacks
@@ -181,7 +199,13 @@ def render_answer(a, idx: int, outline) -> None:
             for j, h in enumerate(a.related):
                 render_hit(h, f"rel-{idx}-{j}", lang, outline)
         return
-    st.html(ui.answer_html(a.text))
+    lead, quotes = ui.lead_and_quotes(a.text)
+    if a.partial and lead and quotes:
+        # Partly answered: what the thesis lacks stands apart, then what it does have, cited.
+        st.info(E(lead), icon=":material/info:")
+        st.html(ui.answer_html(quotes))
+    else:
+        st.html(ui.answer_html(a.text))
     if a.notice:
         st.warning(E(ui.notice_text(a, lang)), icon=":material/warning:")
     st.caption(f"{t(lang, 'mode_used')}: {a.mode} · {t(lang, 'confidence')} {a.confidence:.2f}")
@@ -324,7 +348,7 @@ def page_glossary(pipeline, lang: str) -> None:
         st.write(t(lang, "none_found"))
         return
     rows = [{t(lang, "term"): x.term, t(lang, "meaning"): x.meaning, t(lang, "kind"): t(lang, f"kind_{x.kind}"),
-             t(lang, "where"): ui.location(x.section, x.section_title, "", x.pages, True, lang) if x.pages else "—"}
+             t(lang, "where"): ui.term_location(x, lang)}
             for x in terms]
     st.dataframe(rows, hide_index=True, width="stretch")
     if query.strip() and len(terms) <= 8:
@@ -333,7 +357,7 @@ def page_glossary(pipeline, lang: str) -> None:
                 continue
             with st.container(border=True):
                 st.html(f'<div class="nttqa-cite-head">{ui.esc(x.term)} — {ui.esc(x.meaning)}</div>'
-                        f'<div class="nttqa-cite-sub">{ui.esc(ui.location(x.section, x.section_title, "", x.pages, True, lang))}</div>'
+                        f'<div class="nttqa-cite-sub">{ui.esc(ui.term_location(x, lang))}</div>'
                         + ui.highlight_html(x.sentence, x.term))
                 chunk = s.by_id.get(x.chunk_id)
                 if chunk is not None:
@@ -432,9 +456,12 @@ def page_quiz(pipeline, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
     n = c1.number_input(t(lang, "quiz_n"), 1, 20, 5, key="quiz_n")
     seed = c2.number_input(t(lang, "quiz_seed"), 0, 10_000, 1, key="quiz_seed")
-    qlang = c3.selectbox(t(lang, "quiz_lang"), ui.LANGS, index=ui.LANGS.index(lang), key="quiz_lang",
-                         format_func=lambda c: t(lang, f"lang_{c}"))
-    kinds = st.multiselect(t(lang, "quiz_kinds"), KINDS, default=list(KINDS), key="quiz_kinds",
+    if "quiz_lang" not in st.session_state:  # the interface language at first; an index would be ignored later
+        st.session_state.quiz_lang = lang
+    qlang = c3.selectbox(t(lang, "quiz_lang"), ui.LANGS, key="quiz_lang", format_func=lambda c: t(lang, f"lang_{c}"))
+    if "quiz_kinds" not in st.session_state:
+        st.session_state.quiz_kinds = list(KINDS)
+    kinds = st.multiselect(t(lang, "quiz_kinds"), KINDS, key="quiz_kinds",
                            format_func=lambda k: t(lang, f"kind_{k}"))
     items = s.quiz(int(n), qlang, int(seed), kinds or None)
     if not items:
@@ -492,6 +519,7 @@ def main() -> None:
     except NttqaError as exc:
         st.error(f"**{t(lang, 'load_failed')}.** {ui.md_escape_keep_code(exc)}")
         st.stop()
+    keep_choices_shown(lang)
     opts = render_sidebar(pipeline, settings, lang)
     page = st.session_state.page
     if page == "chat":

@@ -120,6 +120,31 @@ def test_out_of_scope_question_is_refused_with_related_passages() -> None:
     assert any("It never mentions Papua" in i.value for i in at.info)  # the reason is shown, in words
 
 
+def test_partial_answer_says_what_is_missing_and_cites_what_is_there() -> None:
+    at = ask(start(), "Berapa jumlah korban perdagangan manusia di NTT pada tahun 2021?")
+    a = at.session_state.turns[-1].answer
+    assert a.partial and a.refused and a.citations
+    # What the thesis lacks stands apart, in words ...
+    assert any("2021" in i.value for i in at.info), [i.value for i in at.info]
+    body = assistant_html(at)
+    # ... then the quotes, without the lead repeated, with their markers and the sources below.
+    assert "2021" not in ui.lead_and_quotes(a.text)[1] and "605 orang" in body
+    assert 'class="nttqa-marker">[1]</span>' in body and 'class="nttqa-cite"' in body
+    assert ui.esc(ui.citation_location(a.citations[0], "id")) in body
+    assert any(m.value == f"**{ui.t('id', 'sources_heading')}**" for m in at.markdown)
+
+
+def test_language_switch_resends_the_sidebar_choices() -> None:
+    """Radios keep the label they showed; after a switch the app must send the choice again with the new
+    labels, or the browser shows no option selected (the browser test sees that; here, the message)."""
+    at = ask(start(), EN_Q)
+    at = ask(at, ID_Q)
+    for key in ("page", "ui_lang_choice"):
+        radio = at.sidebar.radio(key=key)
+        assert radio.proto.set_value, key
+        assert radio.value == {"page": "chat", "ui_lang_choice": "auto"}[key]
+
+
 def test_starter_button_asks_its_question() -> None:
     at = start()
     next(b for b in at.button if b.label == ui.STARTERS["en"][0]).click().run()

@@ -73,7 +73,8 @@ def server():
     log = open(ARTIFACTS / "streamlit-server.log", "w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],  # an edit during the run must not reload modules under the app
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
@@ -169,5 +170,51 @@ def test_markup_question_is_inert_in_the_browser(server, browser) -> None:
         shown = page.locator(".nttqa-q").first.inner_text()
         assert "<img" in shown and "**bold**" in shown  # displayed as typed, not interpreted
         page.screenshot(path=str(ARTIFACTS / "browser-inert.png"), full_page=False)
+    finally:
+        page.close()
+
+
+CHECKED_RADIOS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] [role="radiogroup"]')].map(
+    g => [...g.querySelectorAll('input[type="radio"]')].filter(i => i.checked).map(i => i.closest('label').innerText.trim()))"""
+
+
+def test_sidebar_choices_stay_selected_when_the_language_switches(server, browser) -> None:
+    """An Indonesian question in an English browser turns the interface Indonesian; the sidebar's
+    radios must still show their choice, now with Indonesian labels."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_text("Interface language").wait_for(timeout=60_000)
+        assert page.evaluate(CHECKED_RADIOS)[:2] == [["Chat"], ["Auto (language of the question)"]]
+        ask(page, "Apa penyebab perdagangan manusia di NTT?")
+        page.get_by_text("Bahasa antarmuka").wait_for(timeout=90_000)  # the rerun in Indonesian
+        page.wait_for_timeout(1000)
+        checked = page.evaluate(CHECKED_RADIOS)
+        page.screenshot(path=str(ARTIFACTS / "browser-language-switch.png"), full_page=False)
+        assert checked[:2] == [["Tanya jawab"], ["Otomatis (bahasa pertanyaan)"]], checked
+    finally:
+        page.close()
+
+
+COVERING = """() => { const r = document.querySelector('[data-testid="stChatInputTextArea"]').getBoundingClientRect();
+    const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return e ? (e.closest('[data-testid]') || e).getAttribute('data-testid') : null; }"""
+
+
+def test_phone_starts_with_the_sidebar_closed(server, browser) -> None:
+    """On a 390×844 phone the sidebar must not open over the chat: the chat input is what a tap reaches."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                            has_touch=True)
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        box = page.locator('[data-testid="stChatInputTextArea"]')
+        box.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1500)  # let the sidebar settle
+        page.screenshot(path=str(ARTIFACTS / "browser-phone.png"), full_page=False)
+        assert page.evaluate(COVERING) == "stChatInputTextArea"
+        side = page.locator('[data-testid="stSidebar"]').bounding_box()
+        assert side is None or side["x"] + side["width"] <= 0, side  # off screen
+        chat = box.bounding_box()
+        assert chat and chat["x"] >= 0 and chat["x"] + chat["width"] <= 390 and chat["y"] + chat["height"] <= 844
     finally:
         page.close()

@@ -224,6 +224,22 @@ def test_officers_trained(figures):
     assert "laki-laki" in trained[426].label and "perempuan" in trained[167].label
 
 
+def test_chart_titles_say_what_is_counted(figures):
+    names = list(series(figures))
+    # Not "2.1.1 orang" or "1.1 orang: korban (2014–2018)": no title opens with a section number or a bare unit.
+    assert not [n for n in names if re.match(r"(\d+(\.\d+)*|orang|Rp|tahun)\b", n)], names
+    victims = next(n for n, s in series(figures).items() if [f.value for f in s] == [605, 941, 863, 230])
+    assert victims == "Korban (orang), 2014–2018"
+    poor = next(n for n, s in series(figures).items() if not s[0].table and s[0].cite.section == "2.1.1")
+    assert poor.startswith("Kemiskinan") and "2014–2018" in poor
+    trained = next(n for n, s in series(figures).items() if any(f.value == 593 for f in s))
+    assert trained.startswith("Aparat hukum")
+    for s in series(figures).values():  # money, lengths of time and counts are never on one axis
+        kinds = {"money" if f.unit in ("Rp", "US$") else "time" if f.unit in ("tahun", "bulan") else "count"
+                 for f in s}
+        assert len(kinds) == 1, [f.raw for f in s]
+
+
 @pytest.mark.parametrize("raw_number, lang, value", [
     ("22,58%", "id", 22.58), ("1.000", "id", 1000), ("1.160,53", "id", 1160.53), ("120.000.000", "id", 120e6),
     ("1,000", "en", 1000), ("3.83", "en", 3.83), ("605", "id", 605),
@@ -390,3 +406,29 @@ def test_cli_text_output(chunks, doc, capsys):
 def test_cli_glossary_json(chunks, doc, capsys):
     rc, out = _run(["glossary", "--json"], chunks, doc, capsys)
     assert rc == 0 and json.loads(out)["count"] > 0
+
+
+# --- glossary ---------------------------------------------------------------------------------
+
+
+def test_glossary_long_forms_with_digits(chunks):
+    from nttqa.study.glossary import build_glossary
+
+    terms = {x.term: x for x in build_glossary(chunks) if x.kind == "abbreviation"}
+    assert terms["DP3A"].meaning == "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"  # not "dan Perlindungan Anak"
+    assert terms["BNP2TKI"].meaning == "Badan Nasional Penempatan dan Perlindungan Tenaga Kerja Indonesia"
+    assert not [x.meaning for x in terms.values() if x.meaning.split()[0] in ("dan", "serta", "and", "of")]
+
+
+def test_glossary_where_names_the_section(chunks):
+    from nttqa import ui
+    from nttqa.study.glossary import build_glossary
+
+    where = {x.term: ui.term_location(x, "en") for x in build_glossary(chunks)}
+    # The opening text of BAB II is not a section: say the chapter, not its bare title.
+    assert where["GAATW"].startswith("BAB II FAKTOR YANG MENDORONG"), where["GAATW"]
+    assert where["IOM"].startswith("ABSTRAK, p. i"), where["IOM"]  # not ", p. i"
+    assert where["DP3A"].startswith("§3.1.2 Arena, p. 53")
+    bad = {k: w for k, w in where.items() if not re.match(r"(§\d+(\.\d+)* \w|BAB [IVX]+ \w|ABSTRA(K|CT), )", w)}
+    assert not bad, bad
+    assert ui.term_location(build_glossary(chunks, include_curated=True)[-1], "id") == "—"

@@ -422,9 +422,11 @@ def page_text(pages: str, estimated: bool, lang: str) -> str:
 
 
 def heading_of(section: str, section_title: str, chapter: str) -> str:
-    """"3.1 Analisis Peran IOM ..." or the chapter / part name ("ABSTRACT")."""
+    """"3.1 Analisis Peran IOM ...", a chapter's opening text "BAB II FAKTOR ...", or the part ("ABSTRACT")."""
     if section and section_title:
         return f"{section} {section_title}"
+    if not section and section_title and chapter and not section_title.startswith(chapter):
+        return f"{chapter} {section_title}"  # before the chapter's first section: say which chapter
     return section or section_title or chapter
 
 
@@ -450,10 +452,17 @@ def cite_location(cite: Any, lang: str) -> str:
     return location(cite.section, cite.section_title, cite.chapter, cite.pages, cite.pages_estimated, lang)
 
 
+def term_location(term: Any, lang: str) -> str:
+    """Where the glossary found a term's definition; "—" for curated terms."""
+    if not term.pages:
+        return "—"
+    return location(term.section, term.section_title, term.chapter, term.pages, term.pages_estimated, lang)
+
+
 def chapter_of(c: Citation | Chunk) -> str:
-    """The chapter line under a section heading ("BAB III PERAN ..."), "" when it repeats the heading."""
+    """The chapter line under a section heading ("BAB III PERAN ..."), "" when the heading says it already."""
     head = heading_of(c.section, c.section_title, c.chapter)
-    return "" if not c.chapter or c.chapter == head else c.chapter
+    return "" if not c.chapter or head == c.chapter or head.startswith(c.chapter + " ") else c.chapter
 
 
 def refs_text(refs: Sequence[str], lang: str) -> str:
@@ -499,6 +508,13 @@ _MARK_RE = re.compile(r"\[(\d{1,2})\]")
 
 def _markers(escaped: str) -> str:
     return _MARK_RE.sub(r'<span class="nttqa-marker">[\1]</span>', escaped)
+
+
+def lead_and_quotes(text: str) -> tuple[str, str]:
+    """An answer's opening lines (a partial answer's reason) and its "- " quotes from the first one on."""
+    lines = (text or "").split("\n")
+    i = next((k for k, line in enumerate(lines) if re.match(r"^\s*[-•*]\s+", line)), len(lines))
+    return "\n".join(lines[:i]).strip(), "\n".join(lines[i:]).strip()
 
 
 def answer_html(text: str) -> str:

@@ -138,6 +138,7 @@ def _table_figures(chunk: Chunk) -> list[Figure]:
 
 # --- running text ------------------------------------------------------------------------
 
+_CURRENCIES = {"Rp", "US$", "USD", "IDR", "$", "€", "£"}
 _TEXT_NUMBER = re.compile(
     rf"(?<![\w.,/\-])(?:(?P<cur>Rp\.?|US\$|USD|IDR|\$|€|£)\s*)?(?P<num>{_NUM})(?![\w/%]|[.,]\d)"
     rf"(?:\s+(?P<mult>{'|'.join(_MULTIPLIERS)})\b)?")
@@ -230,8 +231,8 @@ _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w\-]*")
 _LIST_FILLER = {"tahun", "year", "terdapat", "sempat", "ada", "there", "were", "was"}
 
 
-def _list_name(figs: Sequence[Figure]) -> str:
-    """A dated list's name: the words every item shares, then the years it spans."""
+def _shared_words(figs: Sequence[Figure]) -> str:
+    """What every item of a dated list counts: the words their clauses share ("korban")."""
     def clause_words(f: Figure) -> list[str]:
         return [w.lower() for w in _WORD.findall(f.context)]
     shared = set(clause_words(figs[0]))
@@ -239,10 +240,30 @@ def _list_name(figs: Sequence[Figure]) -> str:
         shared &= set(clause_words(f))
     ordered = [w for w in dict.fromkeys(clause_words(figs[0])) if w in shared and w not in _STOP
                and w not in _LIST_FILLER and w != figs[0].unit.lower()]
+    return " ".join(ordered[:4])
+
+
+def _series_title(figs: Sequence[Figure], is_list: bool) -> str:
+    """A chart title that says what the numbers are, never a section number.
+
+    "Korban (orang), 2014–2018" for a dated list; "Aparat hukum (3.1.1 Instrumen)" when the
+    first number names what it counts; else the section's title with the unit and years,
+    "Kemiskinan: orang, 2014–2018".  The section number stays in the figures' citations.
+    """
+    first = figs[0]
+    units = list(dict.fromkeys(f.unit for f in figs if f.unit))
     all_years = sorted({y for f in figs for y in f.years})
-    span = f"{all_years[0]}–{all_years[-1]}" if all_years else ""
-    words = " ".join(ordered[:4])
-    return f"{figs[0].unit}: {words} ({span})" if words else f"{figs[0].unit} ({span})"
+    span = _years_label((all_years[0], all_years[-1])) if len(all_years) > 1 else _years_label(all_years)
+    topic = first.cite.section_title or first.cite.chapter
+    what = _shared_words(figs) if is_list else ""
+    if not what and first.label.lower() not in {u.lower() for u in units} and first.label != _years_label(first.years):
+        what = first.label  # "aparat hukum", "kantor regional"
+    measured = ", ".join(units[:3])
+    if what:
+        unit_part = "" if what.lower().startswith(first.unit.lower()) else f" ({measured})"
+        title = f"{what[:1].upper()}{what[1:]}{unit_part}" + (f", {span}" if span else "")
+        return title if is_list or not topic else f"{title} — {topic}"
+    return f"{topic}: {measured}" + (f", {span}" if span else "")
 
 
 def build_figures(chunks: Sequence[Chunk]) -> list[Figure]:
@@ -270,29 +291,47 @@ def build_figures(chunks: Sequence[Chunk]) -> list[Figure]:
                 items.append((fig, ("list", list_no)))
             else:
                 last_list_key = None
-                items.append((fig, ("sentence", c.id, fig.cite.sentence)))
+                items.append((fig, ("sentence", c.id, fig.cite.sentence, _kind(fig))))
     groups: dict[tuple[Any, ...], list[Figure]] = {}
     for fig, g in items:
         groups.setdefault(g, []).append(fig)
-    names: dict[tuple[Any, ...], str] = {}
+    # Sentences of one section that count the same thing (and one-item lists) form one series.
+    series_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for g, figs in groups.items():
-        sec = figs[0].cite.section or figs[0].cite.chapter
-        if g[0] == "table":
-            names[g] = figs[0].series
-        elif g[0] == "list" and len(figs) >= 2:
-            names[g] = f"{sec} {_list_name(figs)}"
+        f = figs[0]
+        if g[0] == "table" or (g[0] == "list" and len(figs) >= 2):
+            series_of[g] = g
         else:
-            first = figs[0]
-            names[g] = f"{sec} {first.unit if first.label == _years_label(first.years) else first.label}"
+            what = f.unit if f.label in ("", _years_label(f.years)) else f.label
+            series_of[g] = ("text", f.cite.doc, f.cite.chapter, f.cite.section, _kind(f), what)
+    members: dict[tuple[Any, ...], list[Figure]] = {}
+    for fig, g in items:
+        members.setdefault(series_of[g], []).append(fig)
+    names: dict[tuple[Any, ...], str] = {}
+    for key, figs in members.items():
+        name = figs[0].series if key[0] == "table" else _series_title(figs, key[0] == "list")
+        n = 2
+        while name in names.values():  # a series name is also its key: keep series apart
+            name = f"{name.rsplit(' #', 1)[0]} #{n}"
+            n += 1
+        names[key] = name
     out: list[Figure] = []
     for f, g in items:
-        if g[0] == "table":
+        key = series_of[g]
+        if key[0] == "table":
             out.append(f)
-        elif g[0] == "list" and len(groups[g]) >= 2:
-            out.append(_with_series(f, names[g], _years_label(f.years)))  # a list item is named by its years
+        elif key[0] == "list":
+            out.append(_with_series(f, names[key], _years_label(f.years)))  # a list item is named by its years
         else:
-            out.append(_with_series(f, names[g]))
+            out.append(_with_series(f, names[key]))
     return out
+
+
+def _kind(f: Figure) -> str:
+    """Money, a length of time or a count: one chart never mixes them."""
+    if f.unit in _CURRENCIES:
+        return "money"
+    return "time" if f.unit.lower() in _DURATION else "count"
 
 
 def _years_label(ys: Sequence[int]) -> str:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Iterable, Sequence
 
+from nttqa.study.reader import FUNCTION_WORDS, expand_digits
 from nttqa.textutil import find_refs, split_sentences
 from nttqa.types import Chunk
 
@@ -32,9 +33,11 @@ class Term:
     meaning: str  # the long form or the English term
     kind: str  # "abbreviation" | "translation" | "curated"
     chunk_id: int = -1
+    chapter: str = ""  # "BAB II": with no section, the definition is in the chapter's opening text
     section: str = ""
     section_title: str = ""
     pages: str = ""
+    pages_estimated: bool = False
     sentence: str = ""
     count: int = 1  # how often the definition occurs
 
@@ -64,7 +67,7 @@ def _words_before(text: str, end: int, n: int) -> list[tuple[str, int]]:
 
 def _long_form(short: str, words: list[tuple[str, int]]) -> int | None:
     """Index into ``words`` where the long form of ``short`` starts (Schwartz-Hearst)."""
-    letters = [ch.lower() for ch in short if ch.isalpha()]  # "BNP2TKI": the digit is not a letter
+    letters = expand_digits(short)  # "DP3A": the digit repeats the letter before it, "dpppa"
     if not letters:
         return None
     long_text = " ".join(w for w, _ in words).lower()
@@ -82,7 +85,7 @@ def _long_form(short: str, words: list[tuple[str, int]]) -> int | None:
     pos = 0
     for i, (w, _) in enumerate(words):
         if pos <= start_char < pos + len(w) + 1:
-            return i
+            return None if w.lower() in FUNCTION_WORDS else i  # "dan Perlindungan Anak" is cut short
         pos += len(w) + 1
     return None
 
@@ -125,8 +128,8 @@ def extract_terms(chunks: Sequence[Chunk]) -> list[Term]:
             inner = m.group(1).strip()
             if find_refs(f"({inner})"):
                 continue  # "(IOM 2015)" is a citation, not a definition
-            where = dict(chunk_id=c.id, section=c.section, section_title=c.section_title, pages=c.pages,
-                         sentence=_sentence_at(text, m.start()))
+            where = dict(chunk_id=c.id, chapter=c.chapter, section=c.section, section_title=c.section_title,
+                         pages=c.pages, pages_estimated=c.pages_estimated, sentence=_sentence_at(text, m.start()))
             if _looks_abbreviation(inner):
                 words = _words_before(text, m.start(), len(inner) + 5)
                 i = _long_form(inner, words)

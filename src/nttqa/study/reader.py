@@ -315,12 +315,12 @@ class Abbreviation:
 
 
 # Words a long form may contain without contributing a letter ("Dinas ... dan Perlindungan Anak").
-_FUNCTION_WORDS = {"dan", "and", "of", "for", "the", "di", "ke", "dari", "untuk", "atas", "in", "on", "to", "&",
+FUNCTION_WORDS = {"dan", "and", "of", "for", "the", "di", "ke", "dari", "untuk", "atas", "in", "on", "to", "&",
                    "bagi", "pada", "a", "an", "yang", "serta", "de", "la", "du", "des", "van", "der"}
 _PAREN = re.compile(r"\(\s*([A-Z][A-Za-z0-9.\-]*(?:\s+[A-Z][A-Za-z0-9.\-]*){0,2})\s*\)")
 
 
-def _expand_digits(short: str) -> str:
+def expand_digits(short: str) -> str:
     """Letters of an abbreviation; a digit repeats the letter before it ("DP3A" -> "dpppa")."""
     out = ""
     for ch in short:
@@ -351,7 +351,7 @@ def _aligns(letters: str, words: Sequence[str]) -> bool:
         if wi == len(words):
             return ai == len(letters)
         word = words[wi]
-        if word.lower() in _FUNCTION_WORDS and go(ai, wi + 1):
+        if word.lower() in FUNCTION_WORDS and go(ai, wi + 1):
             return True
         for k in range(1, len(letters) - ai + 1):
             if _consumable(word, letters[ai:ai + k]) and go(ai + k, wi + 1):
@@ -363,14 +363,14 @@ def _aligns(letters: str, words: Sequence[str]) -> bool:
 
 def long_form(before: str, short: str) -> str | None:
     """The long form ending ``before`` whose words spell ``short``, or None."""
-    letters = _expand_digits(short)
+    letters = expand_digits(short)
     if len(letters) < 2:
         return None
     tail = re.split(r"[,;:.()“”\"]", before)[-1]
     words = tail.split()[-(len(letters) + 6):]
     for n in range(1, len(words) + 1):
         cand = words[-n:]
-        if cand[0].lower() in _FUNCTION_WORDS or not cand[0][:1].isalpha():
+        if cand[0].lower() in FUNCTION_WORDS or not cand[0][:1].isalpha():
             continue
         if _aligns(letters, tuple(cand)):
             return " ".join(cand)
