@@ -324,11 +324,8 @@ def decode(data: bytes, path: str) -> str:
 
 
 def read_pdf(path: Path, doc: str, title: str = "", meta: dict | None = None) -> Document:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError as exc:  # pragma: no cover - pypdf is a hard dependency
-        raise CorpusError(str(path), "pypdf is not installed", "Install nttqa with `pip install -e .`") from exc
+    from pypdf import PdfReader
+
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -361,9 +358,6 @@ def read_pdf(path: Path, doc: str, title: str = "", meta: dict | None = None) ->
             labels = []
     except CorpusError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:
-        raise CorpusError(str(path), f"the PDF cannot be read ({type(exc).__name__}: {exc})",
-                          "Check that the file is a complete, valid PDF (re-download or re-export it)") from exc
     except Exception as exc:  # pypdf raises assorted errors on damaged files
         raise CorpusError(str(path), f"the PDF cannot be read ({type(exc).__name__}: {exc})",
                           "Check that the file is a complete, valid PDF (re-download or re-export it)") from exc

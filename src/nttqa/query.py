@@ -262,12 +262,9 @@ class Glossary:
             out.extend((m.group(0), set(mapping[m.group(0).lower()])) for m in rx.finditer(text))
         return out
 
-    def expand(self, text: str, lang: str = "en") -> list[str]:
-        """Counterpart phrases for the glossary terms in ``text`` (not already in it)."""
-        return [phrase for phrase, _kind in self.expand_kinds(text, lang)]
-
     def expand_kinds(self, text: str, lang: str = "en") -> list[tuple[str, str]]:
-        """Like :meth:`expand`, with each phrase's kind: "translation" or "abbreviation"."""
+        """Counterpart phrases for the glossary terms in ``text`` (not already in it), each with
+        its kind: "translation" or "abbreviation"."""
         maps = [("abbr", self._abbr)]
         if lang != "id":
             maps.insert(0, ("en", self._en2id))

@@ -97,10 +97,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]
-
-
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
 
 
