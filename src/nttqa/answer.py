@@ -288,7 +288,7 @@ class Answerer:
 
     # --- evidence -------------------------------------------------------------
 
-    def _rows_for(self, info: QueryInfo, hits: Sequence[Hit]) -> dict[int, tuple[int, list[int]]]:
+    def _rows_for(self, info: QueryInfo, hits: Sequence[Hit], near: Sequence[int] = ()) -> dict[int, tuple[int, list[int]]]:
         rows_of: dict[int, tuple[int, list[int]]] = {}
         for h in hits:
             rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
@@ -298,6 +298,8 @@ class Answerer:
             extra = [r for y in info.years for r in self._year_rows.get(y, [])]
         if info.about:
             extra += self._about_rows.get(info.about, [])
+        # An asked year the thesis lacks: the sentences of the nearest years it has, for a partial answer.
+        extra += [r for y in near for r in self._year_rows.get(y, [])]
         extra += [r for x in self.rare_numbers(info) for r in self._number_rows(x)]
         for row in extra:
             cid = self.store.sentences[row][0]
@@ -339,7 +341,8 @@ class Answerer:
         mu, sd = (float(all_sims.mean()), float(all_sims.std()) or 1.0) if len(all_sims) else (0.0, 1.0)
         cover = self.counterparts(question, info)
         rows: list[tuple[int, int, int, dict[str, float]]] = []
-        for cid, (rank, srows) in self._rows_for(info, hits).items():
+        near = self.near_years(self.absent_years(question, info)) if info.years else []
+        for cid, (rank, srows) in self._rows_for(info, hits, near).items():
             for row in srows:
                 sim = float(all_sims[row])
                 rows.append((cid, row, rank, self._quote_features(row, sim, (sim - mu) / sd, rank, info, cover)))
@@ -576,8 +579,7 @@ class Answerer:
             return self._refusal(question, lang, a, "year_partial", args, p)
         chosen = self._select(sorted(pool, key=lambda c: -c.score), replace(a.info, kind="list", years=()))
         cites, markers = self._citations(chosen, lang)
-        lead = " ".join([message(lang, "refuse"), reason_text(lang, "year_partial", args),
-                         message(lang, "partial_tail")])
+        lead = " ".join([reason_text(lang, "year_partial", args), message(lang, "partial_tail")])
         text = self._compose(chosen, markers, lang, a.info, lead=lead)
         return Answer(question=question, text=text, language=lang, refused=True, citations=tuple(cites),
                       related=a.hits[:3], confidence=p, reason="year_partial", reason_args=args, partial=True)

@@ -140,11 +140,13 @@ def _format_answer(a) -> str:
         for c in a.citations:
             est = f" ({ui_text(a.language, 'estimated')})" if c.pages_estimated else ""
             refs = f" — {'; '.join(c.refs)}" if c.refs else ""
-            lines.append(f"[{c.n}] {c.doc}, {c.chapter}, {c.section_heading}, p. {c.pages}{est}{refs}")
+            pword = ui_text(a.language, "pages" if "-" in c.pages else "page")
+            lines.append(f"[{c.n}] {c.doc}, {c.chapter}, {c.section_heading}, {pword} {c.pages}{est}{refs}")
     if a.refused and a.related:
         lines.append("")
         for h in a.related:
-            lines.append(f"  ~ {h.chunk.section_heading or h.chunk.chapter}, p. {h.chunk.pages}: "
+            pword = ui_text(a.language, "pages" if "-" in h.chunk.pages else "page")
+            lines.append(f"  ~ {h.chunk.section_heading or h.chunk.chapter}, {pword} {h.chunk.pages}: "
                          f"{h.chunk.text[:160]}…")
     return "\n".join(lines)
 
@@ -469,3 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`nttqa ask … | head`): not an error of nttqa's.
+        sys.stderr.close()
+        return 0
