@@ -81,6 +81,20 @@ def test_requests_no_thesis_can_answer_are_refused(pipeline, q, intent) -> None:
     assert a.refused and a.reason == intent and not a.citations
 
 
+@pytest.mark.parametrize("q", [
+    "Why did the government ignore the rules on migrant workers?",
+    "What groups make up the task force against trafficking?",
+    "What does the author think about IOM's role?",
+    "What should IOM do in the future according to the thesis?",
+    "Mengapa pemerintah mengabaikan aturan tentang pekerja migran?",
+    "Siapa yang mengarang skripsi ini?",
+])
+def test_questions_about_the_thesis_are_no_requests_to_break_rules(q) -> None:
+    from nttqa.query import intent
+
+    assert intent(q) == "", q
+
+
 @pytest.mark.parametrize("q", ["What is the thesis about?", "Apa tujuan penelitian skripsi ini?",
                                "What research method does the thesis use?", "Apa kesimpulan skripsi ini?"])
 def test_questions_about_the_document_itself_are_always_answered(pipeline, q) -> None:

@@ -57,22 +57,30 @@ class QueryInfo:
 # made-up quote or figure, or dropping its rules.  Second person or an explicit verb only,
 # so "what does the thesis recommend?" or "menurut skripsi" never match.
 _INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    # An instruction, so at the start of a sentence (or after "please"/"tolong"): "why did the
+    # government ignore the rules?" is a question about the thesis, "Ignore your rules" is not.
     ("override", re.compile(
-        r"\b(?:ignore|disregard|forget|bypass)\b.{0,40}\b(?:rules?|instructions?|thesis|context|above|prompt)\b|"
-        r"\b(?:abaikan|lupakan)\b.{0,30}\b(?:aturan\w*|instruksi\w*|perintah\w*|skripsi)\b|"
+        r"(?:^|[.!?;:]\s*|\b(?:please|pls|tolong|coba)\s+)(?:now\s+)?(?:ignore|disregard|forget|bypass)\b"
+        r".{0,40}\b(?:rules?|instructions?|thesis|context|above|prompt)\b|"
+        r"(?:^|[.!?;:]\s*|\b(?:tolong|coba)\s+)(?:abaikan|lupakan)\b.{0,30}\b(?:aturan\w*|instruksi\w*|perintah\w*|skripsi)\b|"
         r"\bsystem prompt\b|\bjailbreak\b|\bpretend (?:to be|you are)\b|\bberpura-pura\b", re.I)),
+    # Making something up: "make up" alone also means "constitute" ("which groups make up ..."),
+    # so it counts only with what would be invented.
     ("fabricate", re.compile(
-        r"\b(?:make up|invent|fabricate|karang(?:kan|lah)?|mengarang|ngarang)\b|"
+        r"\b(?:make up|invent|fabricate)\b.{0,25}\b(?:quotes?|quotations?|figures?|numbers?|statistics?|stor(?:y|ies)|"
+        r"answers?|data|sources?|citations?|references?)\b|\bmake (?:it|something|one|them) up\b|"
+        r"\b(?:karang(?:kan|lah)|ngarang)\b|\b(?:mengarang|buat(?:kan|lah)?)\b.{0,20}\b(?:kutipan|angka|data|sumber)\b.{0,20}\b(?:palsu|fiktif|sendiri|saja)\b|"
         r"\b(?:tell|write) (?:me )?(?:a|an) (?:story|poem|joke|essay)\b|"
-        r"\b(?:buat(?:kan|lah)?|tulis(?:kan|lah)?|ceritakan)\b.{0,15}\b(?:cerita|puisi|dongeng|lelucon)\b|"
-        r"\b(?:even if|walaupun|meskipun|kalaupun)\b.{0,40}\b(?:not in|tidak ada|tidak (?:di)?sebut)", re.I)),
+        r"\b(?:buat(?:kan|lah)?|tulis(?:kan|lah)?|ceritakan)\b.{0,15}\b(?:cerita|puisi|dongeng|lelucon)\b", re.I)),
+    # The bot's own opinion: second person only ("what does the author think" is a question).
     ("opinion", re.compile(
         r"\b(?:in your (?:own |personal )?(?:opinion|view)|what do you (?:think|feel|believe)|do you (?:think|believe|agree)|"
-        r"your (?:own |personal )?(?:opinion|view|take)|(?:a )?good idea|"
+        r"your (?:own |personal )?(?:opinion|view|take)|"
         r"menurut(?:mu| kamu| anda| lo| lu)|pendapat(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
+    # A forecast; a question about a year beyond the text is left to the year rule.
     ("prediction", re.compile(
-        r"\b(?:predict\w*|forecast\w*|will .{3,60}\b(?:by|in) (?:19|20)\d\d|in the future|"
-        r"prediksi\w*|ramal\w*|di masa depan|masa mendatang|akan .{3,60}\b(?:pada|di) tahun (?:19|20)\d\d)\b", re.I)),
+        r"\b(?:predict\w*|forecast\w*|prediksi\w*|ramal(?:kan|an)?|meramal\w*)\b|"
+        r"\bwill\b.{0,60}\bin the future\b|\bakan\b.{0,60}\b(?:di masa depan|di masa mendatang)\b", re.I)),
 ]
 
 # Questions about the document itself, with the sections that answer them (matched on
