@@ -219,3 +219,16 @@ def test_calibrate_cross_validates_without_writing(tmp_path) -> None:
     after = {k: (ROOT / "src/nttqa/data" / f).read_bytes() for k, f in
              (("a", "answerability.json"), ("q", "quote_model.json"), ("r", "rank_model.json"))}
     assert before == after  # nothing written without --write
+
+
+def test_calibrate_refuses_a_gold_file_too_small_to_fit(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    gold = tmp_path / "tiny.jsonl"
+    gold.write_text(json.dumps({"question": "Apa peran IOM di NTT?", "evidence": ["IOM"], "answerable": True}) + "\n",
+                    encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "nttqa", "calibrate", "--gold", str(gold)],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 2
+    assert "needs at least 10 and 5" in out.stderr and "Add items to the gold file" in out.stderr

@@ -218,7 +218,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         a = evaluate_answers(gold, lambda q: p.ask(q))
         report["answers"] = {k2: v for k2, v in a.items() if k2 != "per_question"}
         report["answers_per_question"] = a["per_question"]
-        if not args.no_cv:
+        skip_cv = _too_small_to_calibrate(gold, args.gold)
+        if skip_cv and not args.no_cv:
+            print(f"(no cross-validated row: {skip_cv})", file=sys.stderr)
+        if not args.no_cv and not skip_cv:
             from nttqa.answer import QUOTE_FEATURES, QUOTE_SIGNS
             from nttqa.calibrate import cross_validate
             from nttqa.retrieve import RANK_FEATURES, RANK_SIGNS
@@ -282,6 +285,16 @@ def _answerer(p: Any, model: Any = None, quote_model: Any = None, rank_model: An
     return Answerer(retriever, p.settings, model=model, quote_model=quote_model)
 
 
+def _too_small_to_calibrate(gold: Sequence[Any], name: str, folds: int = 5) -> str:
+    """Why a gold file cannot be cross-validated or fitted on, or "" when it can."""
+    n_ans = sum(1 for g in gold if g.answerable and g.evidence)
+    n_una = sum(1 for g in gold if not g.answerable)
+    if n_ans < 10 or n_una < 5 or folds < 2:
+        return (f"{name} has {n_ans} answerable items with evidence and {n_una} unanswerable ones; "
+                "calibrating needs at least 10 and 5, and --folds 2 or more. Add items to the gold file.")
+    return ""
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Cross-validate the quote and answerability models on a gold file; --write ships them."""
     from importlib import resources
@@ -294,6 +307,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from nttqa.evaluate import read_gold
 
     gold = read_gold(Path(args.gold))
+    too_small = _too_small_to_calibrate(gold, args.gold, args.folds)
+    if too_small:
+        from nttqa.errors import NttqaError
+
+        raise NttqaError(too_small)
     p = _load(args)
     rank = (RANK_FEATURES, RANK_SIGNS)
     cv = cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, k=args.folds, quote_signs=QUOTE_SIGNS,
