@@ -328,21 +328,17 @@ def staleness(manifest: dict, settings: Settings, embedder_id: str | None,
     return reasons
 
 
-class IndexStore:
-    """A loaded index: chunk store, FAISS and BM25.  Safe for concurrent reads."""
+class StoredCorpus:
+    """What every index store keeps in memory, wherever the index lives (``IndexStore`` here,
+    ``pgstore.PgIndexStore``): the manifest facts, chunks, documents, sentences with their
+    vectors, and the corpus vocabulary with its word vectors."""
 
-    def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], dense: Any, bm25: Any,
-                 docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
-                 sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
-                 vocab_vectors: np.ndarray | None = None) -> None:
-        self.index_dir = Path(index_dir)
+    def __init__(self, manifest: dict, chunks: list[Chunk], docs: list[dict[str, Any]],
+                 sentences: list[tuple[int, int, int]], sentence_vectors: np.ndarray,
+                 vocab_words: Sequence[str] = (), vocab_vectors: np.ndarray | None = None) -> None:
         self.manifest = manifest
         self.chunks = chunks
         self.docs = docs
-        self._dense = dense
-        self._bm25 = bm25
-        self._vocab = bm25.vocab_dict
-        self._vectors: np.ndarray | None = None
         self.sentences = sentences
         self.sentence_vectors = sentence_vectors
         # The corpus' words and their vectors: an English question word finds its Indonesian
@@ -357,6 +353,21 @@ class IndexStore:
     @property
     def dim(self) -> int:
         return int(self.manifest["embedder"]["dim"])
+
+
+class IndexStore(StoredCorpus):
+    """A loaded index: chunk store, FAISS and BM25.  Safe for concurrent reads."""
+
+    def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], dense: Any, bm25: Any,
+                 docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
+                 sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
+                 vocab_vectors: np.ndarray | None = None) -> None:
+        super().__init__(manifest, chunks, docs, sentences, sentence_vectors, vocab_words, vocab_vectors)
+        self.index_dir = Path(index_dir)
+        self._dense = dense
+        self._bm25 = bm25
+        self._vocab = bm25.vocab_dict
+        self._vectors: np.ndarray | None = None
 
     @property
     def approximate(self) -> bool:

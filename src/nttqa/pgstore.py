@@ -48,7 +48,7 @@ import numpy as np
 from nttqa.config import INDEX_FORMAT_VERSION, Settings
 from nttqa.errors import (DatabaseEmptyError, DatabaseSchemaError, DatabaseUnavailableError, IndexBusyError,
                           StaleDatabaseError)
-from nttqa.index import ANALYZER_VERSION, analyze, lexical_text, staleness
+from nttqa.index import ANALYZER_VERSION, StoredCorpus, analyze, lexical_text, staleness
 from nttqa.types import Chunk
 
 if TYPE_CHECKING:
@@ -429,7 +429,7 @@ def import_store(store: "IndexStore", url: str) -> dict[str, Any]:
 # --- reading -----------------------------------------------------------------------
 
 
-class PgIndexStore:
+class PgIndexStore(StoredCorpus):
     """A loaded snapshot of the database: the same calls as the file ``IndexStore``."""
 
     def __init__(self, url: str, pool: "ConnectionPool", manifest: dict, doc_ids: list[int],
@@ -437,18 +437,9 @@ class PgIndexStore:
                  docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
                  sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
                  vocab_vectors: np.ndarray | None = None) -> None:
+        super().__init__(manifest, chunks, docs, sentences, sentence_vectors, vocab_words, vocab_vectors)
         self.url = url
         self.index_dir = redact(url)  # where messages say the index lives
-        self.manifest = manifest
-        self.chunks = chunks
-        self.docs = docs
-        self.sentences = sentences
-        self.sentence_vectors = sentence_vectors
-        self.vocab_words = list(vocab_words)
-        self.vocab_vectors = vocab_vectors if vocab_vectors is not None else np.zeros((0, self.dim), np.float32)
-        self.sentences_of: dict[int, list[int]] = {}
-        for row, (cid, _s, _e) in enumerate(sentences):
-            self.sentences_of.setdefault(cid, []).append(row)
         self._pool = pool
         self._doc_ids = doc_ids
         self._vectors = vectors
@@ -456,10 +447,6 @@ class PgIndexStore:
         self._avgdl = lex_total / len(chunks) if chunks else 1.0
         self._terms: dict[str, bool] = {}
         self._terms_lock = threading.Lock()
-
-    @property
-    def dim(self) -> int:
-        return int(self.manifest["embedder"]["dim"])
 
     @property
     def approximate(self) -> bool:

@@ -162,8 +162,8 @@ class Retriever:
         """For each word, the analysed terms of the corpus words nearest to it in the embedding
         space (cosine >= ``neighbour_min``): the thesis' own words for an English word
         ("police" -> "polisi", "governor" -> "gubernur").  Cached per word."""
-        vv = getattr(self.store, "vocab_vectors", None)
-        if not self.neighbour_min or vv is None or not len(vv) or not words:
+        vv = self.store.vocab_vectors
+        if not self.neighbour_min or not len(vv) or not words:
             return [frozenset() for _ in words]
         keys = [w.lower() for w in words]
         todo = list(dict.fromkeys(k for k in keys if k not in self._neighbours))
