@@ -34,9 +34,9 @@ from nttqa.config import Settings, llm_api_key
 from nttqa.decide import Model, load_model
 from nttqa.index import analyze
 from nttqa.messages import message, reason_text
-from nttqa.query import ABOUT_SECTIONS, QueryInfo
+from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.retrieve import Retriever
-from nttqa.textutil import Ref, find_refs
+from nttqa.textutil import Ref, find_refs, whole_number
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 
@@ -142,6 +142,7 @@ class Assessment:
     features: Mapping[str, float]
     missing_names: tuple[str, ...] = ()
     quote_features: tuple[Mapping[str, float], ...] = field(default=(), repr=False)
+    number_rows: frozenset[int] = frozenset()  # sentences stating a number the question names
 
 
 def where(chunk: Chunk, lang: str) -> str:
@@ -202,7 +203,7 @@ class Answerer:
         self._text_years: set[int] = set()
         for c in chunks:
             self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
-        self._abstract = {c.id for c in chunks if c.chapter.upper() in ("ABSTRAK", "ABSTRACT")}
+        self._abstract = {c.id for c in chunks if c.is_abstract}
         self._abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         # Per-sentence facts, computed once.
         self._sent_terms: list[frozenset[str]] = []
@@ -228,11 +229,9 @@ class Answerer:
             self._sent_date.append(bool(_DATE.search(bare)))
             for y in ys:
                 self._year_rows.setdefault(y, []).append(row)
-        self._about_rows: dict[str, list[int]] = {}
-        for kind, titles in ABOUT_SECTIONS.items():
-            ids = {c.id for c in chunks
-                   if any(t in f"{c.chapter} {c.section_title}".lower() for t in titles)}
-            self._about_rows[kind] = [r for r, (cid, _s, _e) in enumerate(self.store.sentences) if cid in ids]
+        self._about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(self.store.sentences)
+                                   if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]
+                            for kind in ABOUT_SECTIONS}
 
     # --- the question's content words --------------------------------------------
 
@@ -265,12 +264,14 @@ class Answerer:
         return any(self.store.has_term(t) for t in terms) or word.lower() in self._words or \
             (_fold(word) in self._folds if len(word) >= 5 else False)
 
-    def missing_names(self, question: str, info: QueryInfo) -> list[str]:
+    def missing_names(self, question: str, info: QueryInfo,
+                      cover: Mapping[str, set[str]] | None = None) -> list[str]:
         """Names and acronyms the question asks about that the thesis never mentions, in any
         language: an acronym absent from the text, or a capitalised word that is absent with
-        all its counterparts and is no ordinary English word ("Police" is; "Papua" is not)."""
+        all its counterparts and is no ordinary English word ("Police" is; "Papua" is not).
+        ``cover``: the question's counterparts when already found (``counterparts``)."""
         found = []
-        cps = self.counterparts(question, info)
+        cps = cover if cover is not None else self.counterparts(question, info)
         first = re.match(r"\W*(\w+)", question)
         for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             if w.lower() in self._vocab_text or analyze(w) and set(analyze(w)) <= _META:
@@ -281,14 +282,16 @@ class Answerer:
             if not acronym:
                 if first and first.group(1) == w:
                     continue  # a sentence starts with a capital anyway
-                if _zipf(w.lower(), "en") >= 3.5 and _zipf(w.lower(), "en") >= _zipf(w.lower(), "id"):
+                en = _zipf(w.lower(), "en")
+                if en >= 3.5 and en >= _zipf(w.lower(), "id"):
                     continue  # an ordinary English word: its Indonesian counterpart may be there
             found.append(w)
         return list(dict.fromkeys(found))
 
     # --- evidence -------------------------------------------------------------
 
-    def _rows_for(self, info: QueryInfo, hits: Sequence[Hit], near: Sequence[int] = ()) -> dict[int, tuple[int, list[int]]]:
+    def _rows_for(self, info: QueryInfo, hits: Sequence[Hit], near: Sequence[int] = (),
+                  number_rows: frozenset[int] = frozenset()) -> dict[int, tuple[int, list[int]]]:
         rows_of: dict[int, tuple[int, list[int]]] = {}
         for h in hits:
             rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
@@ -300,7 +303,7 @@ class Answerer:
             extra += self._about_rows.get(info.about, [])
         # An asked year the thesis lacks: the sentences of the nearest years it has, for a partial answer.
         extra += [r for y in near for r in self._year_rows.get(y, [])]
-        extra += [r for x in self.rare_numbers(info) for r in self._number_rows(x)]
+        extra += sorted(number_rows)
         for row in extra:
             cid = self.store.sentences[row][0]
             rank, rows = rows_of.setdefault(cid, (len(hits) + 1, []))
@@ -342,7 +345,8 @@ class Answerer:
         cover = self.counterparts(question, info)
         rows: list[tuple[int, int, int, dict[str, float]]] = []
         near = self.near_years(self.absent_years(question, info)) if info.years else []
-        for cid, (rank, srows) in self._rows_for(info, hits, near).items():
+        number_rows = self.rare_number_rows(info)
+        for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows).items():
             for row in srows:
                 sim = float(all_sims[row])
                 rows.append((cid, row, rank, self._quote_features(row, sim, (sim - mu) / sd, rank, info, cover)))
@@ -360,9 +364,9 @@ class Answerer:
         order = sorted(range(len(cands)), key=lambda i: -cands[i].score)
         cands = [cands[i] for i in order]
         qfeats = [qfeats[i] for i in order]
-        missing = self.missing_names(question, info)
+        missing = self.missing_names(question, info, cover)
         feats = self._features(question, info, hits, cands, all_sims, cover, missing)
-        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats))
+        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows)
 
     def _features(self, question: str, info: QueryInfo, hits: Sequence[Hit], cands: Sequence[_Cand],
                   all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str]) -> dict[str, float]:
@@ -401,26 +405,26 @@ class Answerer:
             "is_en": float(info.lang == "en"),
         }
 
-    def _number_rows(self, number: str) -> list[int]:
-        """Sentences that state ``number`` as a whole number ("605", not "1605" or "60,5")."""
-        rx = re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)")
+    def rare_number_rows(self, info: QueryInfo) -> frozenset[int]:
+        """The sentences stating a number the question names that at most three sentences
+        state: "the 605 victims" points at one sentence exactly, "UU 21" does not."""
         chunks = self.store.chunks
-        return [r for r, (cid, s, e) in enumerate(self.store.sentences) if rx.search(chunks[cid].text[s:e])]
+        out: set[int] = set()
+        for x in info.numbers:
+            if len(x) > 1:
+                rx = whole_number(x)
+                rows = [r for r, (cid, s, e) in enumerate(self.store.sentences) if rx.search(chunks[cid].text[s:e])]
+                if len(rows) <= 3:
+                    out.update(rows)
+        return frozenset(out)
 
-    def rare_numbers(self, info: QueryInfo) -> list[str]:
-        """Numbers the question names that at most three sentences state: "the 605 victims"
-        points at one sentence exactly, "UU 21" does not."""
-        return [x for x in info.numbers if len(x) > 1 and 0 < len(self._number_rows(x)) <= 3]
-
-    def _select(self, cands: Sequence[_Cand], info: QueryInfo) -> list[_Cand]:
+    def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
+        """The sentences to quote; ``pinned`` ones (stating a number the question names) first."""
         if not cands:
             return []
         p = self.params
-        rare = self.rare_numbers(info)
-        if rare:
-            # The sentence that states the number the question names is quoted first.
-            rows = {r for x in rare for r in self._number_rows(x)}
-            cands = [c for c in cands if c.row in rows] + [c for c in cands if c.row not in rows]
+        if pinned:
+            cands = [c for c in cands if c.row in pinned] + [c for c in cands if c.row not in pinned]
         sv = self.store.sentence_vectors
         asked = set(info.years)
         many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)
@@ -577,7 +581,8 @@ class Answerer:
         pool = [scored[r] for r in rows if r in scored]
         if not pool:
             return self._refusal(question, lang, a, "year_partial", args, p)
-        chosen = self._select(sorted(pool, key=lambda c: -c.score), replace(a.info, kind="list", years=()))
+        chosen = self._select(sorted(pool, key=lambda c: -c.score), replace(a.info, kind="list", years=()),
+                              a.number_rows)
         cites, markers = self._citations(chosen, lang)
         lead = " ".join([reason_text(lang, "year_partial", args), message(lang, "partial_tail")])
         text = self._compose(chosen, markers, lang, a.info, lead=lead)
@@ -594,7 +599,7 @@ class Answerer:
             return self._partial(question, reply_lang, a, args, p)
         if code:
             return self._refusal(question, reply_lang, a, code, args, p)
-        chosen = self._select(a.cands, info)
+        chosen = self._select(a.cands, info, a.number_rows)
         cites, markers = self._citations(chosen, reply_lang)
         text = self._compose(chosen, markers, reply_lang, info)
         extractive = Answer(question=question, text=text, language=reply_lang, refused=False,

@@ -115,18 +115,24 @@ ABOUT_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _first_match(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> str:
+    return next((name for name, pat in patterns if pat.search(text)), "")
+
+
 def intent(text: str) -> str:
-    for name, pat in _INTENTS:
-        if pat.search(text):
-            return name
-    return ""
+    """What no thesis can answer that the question asks for ("opinion", ...), or ""."""
+    return _first_match(_INTENTS, text)
 
 
 def about_document(text: str) -> str:
-    for name, pat in _ABOUT:
-        if pat.search(text):
-            return name
-    return ""
+    """Which part of the document a question about the document itself asks for, or ""."""
+    return _first_match(_ABOUT, text)
+
+
+def answers_about(chapter: str, section_title: str, kind: str) -> bool:
+    """Whether a section (by its chapter and title) answers document questions of ``kind``."""
+    heading = f"{chapter} {section_title}".lower()
+    return any(t in heading for t in ABOUT_SECTIONS.get(kind, ()))
 
 
 def chapter_refs(text: str) -> tuple[int, ...]:

@@ -28,7 +28,8 @@ import numpy as np
 from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
-from nttqa.query import ABOUT_SECTIONS, Glossary, QueryInfo, analyze_question
+from nttqa.query import ABOUT_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about
+from nttqa.textutil import whole_number
 from nttqa.types import Chunk, Hit
 
 
@@ -129,7 +130,7 @@ class Retriever:
         self._is_table = np.array([c.kind == "table" for c in self._chunks], dtype=bool)
         self._has_refs = np.array([bool(c.refs) for c in self._chunks], dtype=bool)
         self._chapter = np.array([_chapter_number(c) for c in self._chunks])
-        self._is_abstract = np.array([c.chapter.upper() in ("ABSTRAK", "ABSTRACT") for c in self._chunks], dtype=bool)
+        self._is_abstract = np.array([c.is_abstract for c in self._chunks], dtype=bool)
         self._title_terms = [set(analyze(f"{c.section_title}")) for c in self._chunks]
         # Chunk ids are positions in the store (the pipeline numbers them so).
         self._lower = [c.text.lower() for c in self._chunks]
@@ -149,9 +150,8 @@ class Retriever:
             for t in terms:
                 self._title_chunks.setdefault(t, []).append(i)
         self._title_size = np.array([len(t) for t in self._title_terms], dtype=np.float64)
-        self._about = {kind: np.array([any(t in f"{c.chapter} {c.section_title}".lower() for t in titles)
-                                       for c in self._chunks], dtype=bool)
-                       for kind, titles in ABOUT_SECTIONS.items()}
+        self._about = {kind: np.array([answers_about(c.chapter, c.section_title, kind) for c in self._chunks], dtype=bool)
+                       for kind in ABOUT_SECTIONS}
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = 512  # question vectors kept; 0 turns the cache off (the bench measures without it)
         self._qlock = threading.Lock()
@@ -233,12 +233,7 @@ class Retriever:
             return np.zeros(0), {}, info, np.zeros(0, np.float32)
         if qvec is None:
             qvec = self.query_vector(question, info)
-        lex = self.store.lexical_scores(analyze(question))
-        exp = np.zeros(n, np.float32)
-        phrases = self.useful_expansions(info) if p.use_expansion else []
-        terms = analyze(" ".join(phrases)) + (self.neighbour_expansion(question, info) if p.use_expansion else [])
-        if terms:
-            exp = self.store.lexical_scores(terms)
+        lex, exp = self._lexical(question, info, p.use_expansion)
         ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
         dense = self.store.dense_scores(qvec, ids)
         refs: dict[str, np.ndarray] = {}
@@ -284,6 +279,15 @@ class Retriever:
             comps = {k: _scatter(v, ids, n) for k, v in comps.items()}
         return fused, comps, info, qvec
 
+    def _lexical(self, question: str, info: QueryInfo, expand: bool) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of every chunk for the question's own terms, and for its expansion (glossary
+        phrases and the embedding neighbours of its English words; zeros without ``expand``)."""
+        lex = self.store.lexical_scores(analyze(question))
+        terms = analyze(" ".join(self.useful_expansions(info))) + self.neighbour_expansion(question, info) \
+            if expand else []
+        exp = self.store.lexical_scores(terms) if terms else np.zeros(len(self._chunks), np.float32)
+        return lex, exp
+
     def _rank_features(self, info: QueryInfo, question: str, dense: np.ndarray, sent: np.ndarray, lex: np.ndarray,
                        exp: np.ndarray, refs: dict[str, np.ndarray], ids: np.ndarray | None) -> dict[str, np.ndarray]:
         """The rank model's features per chunk (``RANK_FEATURES``): z-scored similarities and
@@ -305,9 +309,7 @@ class Retriever:
         for fitting the rank model (``nttqa calibrate``); exact scoring only."""
         info = info or self.understand(question)
         qvec = self.query_vector(question, info)
-        lex = self.store.lexical_scores(analyze(question))
-        terms = analyze(" ".join(self.useful_expansions(info))) + self.neighbour_expansion(question, info)
-        exp = self.store.lexical_scores(terms) if terms else np.zeros(len(self._chunks), np.float32)
+        lex, exp = self._lexical(question, info, True)
         feats = self._rank_features(info, question, self.store.dense_scores(qvec), self._sentence_scores(qvec),
                                     lex, exp, {}, None)
         return np.column_stack([feats[f] for f in RANK_FEATURES]), info
@@ -382,7 +384,7 @@ class Retriever:
 
     def _number_chunks(self, number: str) -> np.ndarray:
         """1.0 for each chunk that states ``number`` as a whole number ("605", not "1605" or "60,5")."""
-        rx = re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)")
+        rx = whole_number(number)
         return np.array([1.0 if rx.search(t) else 0.0 for t in self._lower])
 
     def _boosts(self, info: QueryInfo, question: str) -> np.ndarray:

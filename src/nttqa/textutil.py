@@ -56,6 +56,11 @@ def detect_language(text: str) -> str:
     return "en" if en_score > id_score else "id"
 
 
+def whole_number(number: str) -> re.Pattern[str]:
+    """A pattern for ``number`` stated as a whole number: "605", not inside "1605" or "60,5"."""
+    return re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)")
+
+
 def vocabulary(texts: "Iterable[str]", min_len: int = 3) -> list[str]:
     """Distinct lower-cased words of ``texts`` (letters only, at least ``min_len`` long), sorted."""
     words: set[str] = set()

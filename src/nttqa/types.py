@@ -90,6 +90,11 @@ class Chunk:
         return self.section or self.section_title
 
     @property
+    def is_abstract(self) -> bool:
+        """Part of ABSTRAK or ABSTRACT (the abstracts restate the whole thesis)."""
+        return self.chapter.upper() in ("ABSTRAK", "ABSTRACT")
+
+    @property
     def pages(self) -> str:
         """Printed page label(s), e.g. "36" or "36-37"."""
         if not self.page_labels:
