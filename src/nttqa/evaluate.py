@@ -104,12 +104,16 @@ def evaluate_retrieval(items: Sequence[GoldItem], search: Callable[[str], Sequen
     return {"groups": {g: retrieval_metrics(r) for g, r in sorted(groups.items())}, "per_question": per}
 
 
-def format_table(rows: dict[str, dict[str, float]], cols: Sequence[str] = ("n", "R@1", "R@3", "R@5", "R@10", "MRR@10")) -> str:
-    head = f"{'group':<38}" + "".join(f"{c:>8}" for c in cols)
+def format_table(rows: dict[str, dict[str, Any]], cols: Sequence[str] = ("n", "R@1", "R@3", "R@5", "R@10", "MRR@10"),
+                 group_width: int = 38, width: int = 8) -> str:
+    """A plain-text table, a row per group: counts ("n", "n_...") as integers, rates to three
+    decimals, a rate with nothing to measure (NaN) as "-"."""
+    head = f"{'group':<{group_width}}" + "".join(f"{c:>{width}}" for c in cols)
     lines = [head, "-" * len(head)]
     for name, m in rows.items():
-        cells = "".join(f"{int(m[c]):>8}" if c == "n" else f"{m[c]:>8.3f}" for c in cols)
-        lines.append(f"{name:<38}{cells}")
+        cells = "".join(f"{int(m[c]):>{width}}" if c == "n" or c.startswith("n_") else
+                        (f"{'-':>{width}}" if m[c] != m[c] else f"{m[c]:>{width}.3f}") for c in cols)
+        lines.append(f"{name:<{group_width}}{cells}")
     return "\n".join(lines)
 
 
@@ -223,11 +227,4 @@ def summarize_answers(per: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def format_answer_table(groups: dict[str, dict[str, Any]]) -> str:
-    cols = ("n", "n_unans", "cites", "quotes", "refused_ans", "refused_unans")
-    head = f"{'group':<22}" + "".join(f"{c:>14}" for c in cols)
-    lines = [head, "-" * len(head)]
-    for name, m in groups.items():
-        cells = "".join(f"{m[c]:>14d}" if c.startswith("n") else
-                        (f"{'-':>14}" if m[c] != m[c] else f"{m[c]:>14.3f}") for c in cols)
-        lines.append(f"{name:<22}{cells}")
-    return "\n".join(lines)
+    return format_table(groups, ("n", "n_unans", "cites", "quotes", "refused_ans", "refused_unans"), 22, 14)
