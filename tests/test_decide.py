@@ -102,6 +102,72 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     assert not a.refused and a.citations
 
 
+@pytest.mark.parametrize("q,want", [
+    ("What percentage of the victims were men?", "share"),
+    ("Berapa persen korban yang berasal dari Kupang?", "share"),
+    ("How much funding did the donors give IOM?", "money"),
+    ("Berapa besar anggaran program itu?", "money"),
+    ("Who was the head of the provincial police?", "person"),
+    ("Siapa nama ketua gugus tugas itu?", "person"),
+    ("How many victims were recorded?", ""),
+    ("Who becomes a victim of trafficking most often?", ""),
+    ("Siapa saja yang menjadi korban?", ""),
+])
+def test_what_the_answer_must_state_is_read_in_both_languages(q, want) -> None:
+    from nttqa.query import analyze_question
+
+    assert analyze_question(q).wants == want, q
+
+
+def test_figure_evidence_must_be_a_new_quantity_of_the_kind_asked(pipeline) -> None:
+    ans = pipeline.answerer
+    # A sentence that states the 605 victims answers "how many victims", but not a question
+    # that already gives 605 and asks for a split, nor one that asks for a percentage.
+    rows = [r for r in range(len(ans.store.sentences)) if "605" in ans._sent_text(r)]
+    assert rows
+    how_many = ans.retriever.understand("How many trafficking victims were there in NTT in 2014?")
+    split = ans.retriever.understand("Of the 605 victims, how many were boys?")
+    share = ans.retriever.understand("What percentage of the victims were boys?")
+    assert any(ans._states_measure(r, how_many) for r in rows)
+    assert not any(ans._states_measure(r, split) for r in rows if all(
+        n == "605" for n, _s in ans._sent_qty[r]))
+    assert all(ans._states_measure(r, share) == any(s == "share" for _n, s in ans._sent_qty[r]) for r in rows)
+
+
+def test_a_question_asking_for_a_persons_name_needs_a_name_in_the_evidence(pipeline) -> None:
+    ans = pipeline.answerer
+    info = ans.retriever.understand("Who is the head of the task force?")
+    texts = [ans._sent_text(r) for r in range(len(ans.store.sentences))]
+    named = [r for r, t in enumerate(texts) if "Nurul Qoiriah" in t]
+    office = [r for r, t in enumerate(texts) if t.startswith("Pemerintah Provinsi (Pemprov) NTT dalam melihat")]
+    assert named and office
+    assert ans._states_person(named[0], info)
+    assert not ans._states_person(office[0], info)  # capitalised office words are no person
+
+
+
+@pytest.mark.parametrize("q", ["What is the rupiah exchange rate today?", "Berita perdagangan orang hari ini apa?"])
+def test_questions_about_today_are_refused_as_beyond_the_thesis(pipeline, q) -> None:
+    a = pipeline.ask(q)
+    assert a.refused and a.reason == "intent_current" and not a.citations
+
+
+def test_a_document_word_beside_an_unknown_topic_is_no_question_about_the_document(pipeline) -> None:
+    # "rekomendasi" alone made any request for recommendations a question about the thesis.
+    a = pipeline.ask("rekomendasi sepatu lari yang murah dong")
+    assert a.refused and not a.citations
+
+
+@pytest.mark.parametrize("q", ["What does Chapter II of the thesis cover?", "Bab III membahas apa?",
+                               "How many chapters does the thesis have?"])
+def test_questions_about_the_thesis_structure_are_answered(pipeline, q) -> None:
+    from nttqa.query import analyze_question
+
+    assert analyze_question(q).about == "structure"
+    a = pipeline.ask(q)
+    assert not a.refused and a.citations
+
+
 def test_refusal_reasons_exist_in_both_languages() -> None:
     keys = {lang: set(catalogue(lang)) for lang in LANGS}
     assert keys["en"] == keys["id"]

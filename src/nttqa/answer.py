@@ -24,6 +24,7 @@ a visible notice.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
@@ -68,15 +69,19 @@ _QUANTITY = re.compile(
     r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
     r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
     r"people|victims|cases|kabupaten|provinsi|desa|pos\b|kantor|unit|kali\b)|"
-    r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d|"
+    r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
     rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|people|victims|"
     r"cases|countries|percent|thousand|million|billion|kabupaten|provinsi)\b", re.I)
+_SHARE = re.compile(r"%|persen|per\s?cent", re.I)
+_MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
+_WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
 _DEFINES = re.compile(
     r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
     r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
 _MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
            r"february|march|may|june|july|august|october|december")
 _DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:1[89]|20)\d\d", re.I)
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.I)
 
 # Question words and words about the thesis itself: they say what is asked, not about what.
 _META = frozenset(analyze(
@@ -156,6 +161,19 @@ def _for_embedder(model: Model | None, embedder_id: str) -> Model | None:
     return model if model is not None and model.embedder in ("", embedder_id) else None
 
 
+def _number_key(text: str) -> str:
+    return re.sub(r"[.,%]", "", text).lower()
+
+
+def _quantity(match: str, after: str = "") -> tuple[str, str]:
+    """A quantity as (its number, what it measures): ("605", "count"), ("50", "money");
+    ``after``: the text that follows, where a currency may stand ("50 juta dolar")."""
+    m = re.match(r"\D{0,4}(\d+(?:[.,]\d+)*)", match)
+    key = _number_key(m.group(1)) if m else match.split()[0].lower()
+    money = _MONEY.search(match) or re.match(r"\s*(?:rupiah|dolar|dollars?)\b", after, re.I)
+    return key, "share" if _SHARE.search(match) else "money" if money else "count"
+
+
 def _fold(word: str) -> str:
     """A spelling key shared by English words and their Indonesian loans: "organization" and
     "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five letters."""
@@ -173,6 +191,7 @@ def _information(word: str, lang: str) -> float:
     return max(0.5, 8.0 - _zipf(word.lower(), lang))
 
 
+@functools.lru_cache(maxsize=65536)
 def _zipf(word: str, lang: str) -> float:
     """How common a word is in general use of ``lang`` (Zipf scale, 0 = unknown)."""
     from wordfreq import zipf_frequency
@@ -210,7 +229,7 @@ class Answerer:
         self._sent_folds: list[frozenset[str]] = []
         self._sent_refs: list[tuple[str, ...]] = []
         self._sent_years: list[frozenset[int]] = []
-        self._sent_qty: list[bool] = []
+        self._sent_qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
         self._sent_def: list[bool] = []
         self._sent_date: list[bool] = []
         self._year_rows: dict[int, list[int]] = {}
@@ -224,7 +243,8 @@ class Answerer:
             unranged = _RANGE.sub(" ", bare)
             ys = frozenset(int(y) for y in re.findall(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])", unranged))
             self._sent_years.append(ys)
-            self._sent_qty.append(bool(_QUANTITY.search(bare)))
+            # "50 juta dolar": the currency may follow the magnitude.
+            self._sent_qty.append(tuple(_quantity(m.group(), bare[m.end():m.end() + 12]) for m in _QUANTITY.finditer(bare)))
             self._sent_def.append(bool(_DEFINES.search(bare)))
             self._sent_date.append(bool(_DATE.search(bare)))
             for y in ys:
@@ -322,9 +342,9 @@ class Answerer:
         return {
             "sim": sim, "sim_z": sim_z, "overlap": hit / max(1, len(cover)), "rank": float(min(rank - 1, 8)),
             "year_match": float(bool(set(info.years) & self._sent_years[row])),
-            "qty_fig": float(kind == "figure" and self._sent_qty[row]),
+            "qty_fig": float(kind == "figure" and self._states_measure(row, info)),
             "def_def": float(kind == "definition" and self._sent_def[row]),
-            "date_when": float(kind == "year" and self._sent_date[row]),
+            "date_when": float(kind == "year" and self._states_date(row, info)),
             "ref_cite": float(kind == "citation" and bool(self.sentence_refs(row))),
             "number_match": float(any(n in text for n in info.numbers if len(n) > 1)),
             "abstract": float(cid in self._abstract),
@@ -382,12 +402,16 @@ class Answerer:
                                            (len(w) >= 5 and _fold(w) in self._sent_folds[c.row]) for c in best)]
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
+
+        def covered(row: int) -> float:
+            return sum(info_of[w] for w in words if cover[w] & self._sent_terms[row] or
+                       (len(w) >= 5 and _fold(w) in self._sent_folds[row]))
         kind = info.kind
-        needs = {"figure": self._sent_qty, "definition": self._sent_def, "year": self._sent_date}.get(kind)
-        if kind == "citation":
-            lacking = not any(self.sentence_refs(c.row) for c in best)
-        else:
-            lacking = needs is not None and not any(needs[c.row] for c in best)
+        needs = {"figure": lambda r: self._states_measure(r, info), "definition": self._sent_def.__getitem__,
+                 "year": lambda r: self._states_date(r, info), "citation": self.sentence_refs}.get(kind)
+        if info.wants == "person":
+            needs = lambda r: self._states_person(r, info)  # noqa: E731
+        lacking = needs is not None and not any(needs(c.row) for c in best)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         return {
             "sim_max": float(top[0]),
@@ -397,6 +421,7 @@ class Answerer:
             "bm25_top": float(np.log1p(max(0.0, bm25))),
             "cov_corpus": sum(info_of[w] for w in known) / total if words else 1.0,
             "cov_best": sum(info_of[w] for w in in_best) / total if words else 1.0,
+            "cov_one": max((covered(c.row) for c in cands[:5]), default=0.0) / total if words else 1.0,
             "miss_info": sum(info_of[w] for w in absent),
             "miss_best_info": sum(info_of[w] for w in words if w not in in_best),
             "missing_names": float(len(missing)),
@@ -404,6 +429,36 @@ class Answerer:
             "intent": float(bool(info.intent)),
             "is_en": float(info.lang == "en"),
         }
+
+    def _states_measure(self, row: int, info: QueryInfo) -> bool:
+        """The sentence states a quantity the question does not already give, in the measure it
+        asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
+        "what percentage" only by a share."""
+        given = {_number_key(n) for n in info.numbers}
+        want = info.wants if info.wants in ("share", "money") else ""
+        return any(n not in given and (not want or sort == want) for n, sort in self._sent_qty[row])
+
+    def _states_person(self, row: int, info: QueryInfo) -> bool:
+        """The sentence names a person the question does not: two or more capitalised words,
+        one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi")."""
+        asked = {w.lower() for w in re.findall(r"\w+", info.text)}
+        for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+", self._sent_text(row)):
+            words = [w for w in m.group().split() if w.lower() not in asked]
+            if words and any(max(_zipf(w.lower(), "id"), _zipf(w.lower(), "en")) < 2.5 for w in words):
+                return True
+        return False
+
+    def _states_date(self, row: int, info: QueryInfo) -> bool:
+        """The sentence holds a date; for "when"/"kapan" one the question does not already name."""
+        if not self._sent_date[row]:
+            return False
+        if info.years and _WHEN.search(info.text):
+            return bool(self._sent_years[row] - set(info.years)) or bool(_DAY_MONTH.search(self._sent_text(row)))
+        return True
+
+    def _sent_text(self, row: int) -> str:
+        cid, s, e = self.store.sentences[row]
+        return self.store.chunks[cid].text[s:e]
 
     def rare_number_rows(self, info: QueryInfo) -> frozenset[int]:
         """The sentences stating a number the question names that at most three sentences
@@ -469,29 +524,41 @@ class Answerer:
 
     def decide(self, question: str, a: Assessment) -> tuple[str, tuple[str, ...], float]:
         """(reason code, its arguments, P(answerable)); the code is "" when the thesis answers."""
-        info = a.info
         p = self.probability(a)
+        ruled = self.rule(question, a)
+        if ruled is None:
+            if p < self.threshold:
+                return "not_covered", (f"{p:.0%}",), p
+            return "", (), p
+        code, args = ruled
+        if not code:
+            return "", (), max(p, self.threshold)
         # A rule's refusal is certain: its confidence stays below the model's threshold.
-        low = min(p, 0.99 * self.threshold)
+        return code, args, min(p, 0.99 * self.threshold)
+
+    def rule(self, question: str, a: Assessment) -> tuple[str, tuple[str, ...]] | None:
+        """What the exact rules decide: (reason code, arguments), the code "" for a question
+        that is always answered; None leaves the question to the model."""
+        info = a.info
         if not a.cands:
-            return "no_passage", (), low
+            return "no_passage", ()
         if info.intent:
-            return f"intent_{info.intent}", (), low
+            return f"intent_{info.intent}", ()
         if self._meta_gap(question):
-            return "meta_absent", (), low
-        if info.about:
-            return "", (), max(p, self.threshold)  # the document always answers questions about itself
+            return "meta_absent", ()
+        if info.about and not a.features["miss_info"]:
+            # The document always answers questions about itself, unless they name what it never
+            # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
+            return "", ()
         absent = self.absent_years(question, info)
         if absent:
             near = self.near_years(absent)
             if near:
-                return "year_partial", (_years_text(absent), _years_text(near)), low
-            return "year_absent", (_years_text(absent), _years_text(self.span())), low
+                return "year_partial", (_years_text(absent), _years_text(near))
+            return "year_absent", (_years_text(absent), _years_text(self.span()))
         if a.missing_names:
-            return "name_absent", (", ".join(a.missing_names),), low
-        if p < self.threshold:
-            return "not_covered", (f"{p:.0%}",), p
-        return "", (), p
+            return "name_absent", (", ".join(a.missing_names),)
+        return None
 
     @property
     def threshold(self) -> float:

@@ -43,6 +43,7 @@ class Table:
     QX: np.ndarray  # quote features, one row per candidate sentence of an answerable item
     qy: np.ndarray  # 1 = the sentence holds >= 60% of an evidence quote
     q_item: np.ndarray  # the item each candidate row belongs to
+    free: np.ndarray  # True = no exact rule decides the item: the model and its threshold do
 
 
 def _quote_label(text: str, evidence: Sequence[str]) -> bool:
@@ -52,10 +53,11 @@ def _quote_label(text: str, evidence: Sequence[str]) -> bool:
 
 
 def table(answerer: Any, items: Sequence[GoldItem], quote_features: Sequence[str]) -> Table:
-    X, y, QX, qy, qi = [], [], [], [], []
+    X, y, QX, qy, qi, free = [], [], [], [], [], []
     for i, it in enumerate(items):
         a = answerer.assess(it.question)
         X.append([a.features[f] for f in FEATURES])
+        free.append(answerer.rule(it.question, a) is None)
         y.append(int(it.answerable))
         if it.answerable and it.evidence:
             for c, f in zip(a.cands, a.quote_features):
@@ -63,7 +65,7 @@ def table(answerer: Any, items: Sequence[GoldItem], quote_features: Sequence[str
                 qy.append(int(_quote_label(c.text, it.evidence)))
                 qi.append(i)
     return Table(np.array(X, float), np.array(y, float), np.array(QX, float).reshape(-1, len(quote_features)),
-                 np.array(qy, float), np.array(qi, np.int64))
+                 np.array(qy, float), np.array(qi, np.int64), np.array(free, bool))
 
 
 def rank_table(retriever: Any, items: Sequence[GoldItem]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -90,11 +92,12 @@ def fit_model(X: np.ndarray, y: np.ndarray, names: Sequence[str], l2: float, thr
 
 
 def fit_answerability(X: np.ndarray, y: np.ndarray, groups: Sequence[str], note: str = "",
-                      embedder: str = "") -> Model:
-    """Weights from all rows; the threshold from their out-of-fold probabilities."""
+                      embedder: str = "", free: np.ndarray | None = None) -> Model:
+    """Weights from all rows; the threshold from their out-of-fold probabilities, over the
+    rows no exact rule decides (``free``)."""
     signs = [SIGNS[f] for f in FEATURES]
     oof = cross_val_probabilities(X, y, groups, k=FOLDS, l2=L2, seeds=range(3), signs=signs)
-    return fit_model(X, y, FEATURES, L2, threshold_for(oof, y, MAX_FALSE_REFUSAL), note, embedder, SIGNS)
+    return fit_model(X, y, FEATURES, L2, threshold_for(oof, y, MAX_FALSE_REFUSAL, free), note, embedder, SIGNS)
 
 
 def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem], quote_features: Sequence[str],
@@ -129,7 +132,7 @@ def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem],
         # The answerability features depend on the quote model (which sentences are "best"):
         # recompute them with this fold's quote model.
         tt = table(make_answerer(model=None, quote_model=qm, rank_model=rm), sub, quote_features)
-        am = fit_answerability(tt.X, tt.y, sub_groups)
+        am = fit_answerability(tt.X, tt.y, sub_groups, free=tt.free)
         answerer = make_answerer(model=am, quote_model=qm, rank_model=rm)
         for i in test:
             answers[int(i)] = answerer.answer(items[i].question)
@@ -154,5 +157,5 @@ def fit_all(answerer_factory: Callable[..., Any], items: Sequence[GoldItem], quo
     full = table(answerer_factory(model=None, quote_model=NULL_QUOTE, rank_model=rm), items, quote_features)
     qm = fit_model(full.QX, full.qy, quote_features, QUOTE_L2, note=note, embedder=eid, signs=quote_signs)
     tt = table(answerer_factory(model=None, quote_model=qm, rank_model=rm), items, quote_features)
-    am = fit_answerability(tt.X, tt.y, groups, note, eid)
+    am = fit_answerability(tt.X, tt.y, groups, note, eid, tt.free)
     return am, qm, rm

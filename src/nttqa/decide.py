@@ -36,6 +36,8 @@ FEATURES: tuple[str, ...] = (
     "bm25_top",        # log(1 + BM25) of the best passage for the question and its expansion
     "cov_corpus",      # share of the question's information whose words the thesis has (or a counterpart)
     "cov_best",        # share of it found in the three best sentences
+    "cov_one",         # share of it found in one sentence, the best of the five best: a near miss
+                       # often joins two things the thesis says only apart
     "miss_info",       # information of content words the thesis never uses (names aside)
     "miss_best_info",  # information of content words the best sentences lack
     "missing_names",   # names / acronyms the thesis never mentions, counterparts included
@@ -49,7 +51,7 @@ FEATURES: tuple[str, ...] = (
 # with the absurd sign ("more words the thesis never uses -> more answerable"); a weight
 # that wants the wrong sign is held at 0 instead (``fit(..., signs=...)``).
 SIGNS: dict[str, int] = {
-    "sim_max": 1, "sim_z": 1, "sim_gap": 1, "fused_top": 1, "bm25_top": 1, "cov_corpus": 1, "cov_best": 1,
+    "sim_max": 1, "sim_z": 1, "sim_gap": 1, "fused_top": 1, "bm25_top": 1, "cov_corpus": 1, "cov_best": 1, "cov_one": 1,
     "miss_info": -1, "miss_best_info": -1, "missing_names": -1, "needs_missing": -1, "intent": -1, "is_en": 0,
 }
 
@@ -199,12 +201,18 @@ def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
 
 
-def threshold_for(probs: np.ndarray, y: np.ndarray, max_false_refusal: float) -> float:
-    """The highest threshold that refuses at most ``max_false_refusal`` of the answerable rows."""
-    pos = np.sort(probs[y == 1])
+def threshold_for(probs: np.ndarray, y: np.ndarray, max_false_refusal: float,
+                  free: np.ndarray | None = None) -> float:
+    """The highest threshold that refuses at most ``max_false_refusal`` of the answerable rows.
+
+    ``free`` marks the rows the exact rules leave to the model; the others are answered or
+    refused whatever the threshold, so only free answerable rows can be refused by it (the
+    rate is still of all answerable rows)."""
+    free = np.ones(len(y), bool) if free is None else np.asarray(free, bool)
+    allowed = int(math.floor(max_false_refusal * int((y == 1).sum())))
+    pos = np.sort(probs[(y == 1) & free])
     if not len(pos):
         return 0.5
-    allowed = int(math.floor(max_false_refusal * len(pos)))
     # Refused when p < threshold: the threshold may sit just above the `allowed` lowest.
     cut = pos[allowed] if allowed < len(pos) else pos[-1]
     return float(max(1e-6, cut - 1e-9))

@@ -49,8 +49,9 @@ class QueryInfo:
     list_size: int = 0  # "three roles" -> 3
     expansions: tuple[str, ...] = field(default=())
     abbreviation_expansions: tuple[str, ...] = field(default=())  # the subset that spells out abbreviations
-    intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override": asks what no thesis can give
+    intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override" | "current": asks what no thesis can give
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
+    wants: str = ""  # what the answer must state: "share" | "money" (for a figure) | "person" (a name) | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -77,6 +78,9 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:in your (?:own |personal )?(?:opinion|view)|what do you (?:think|feel|believe)|do you (?:think|believe|agree)|"
         r"your (?:own |personal )?(?:opinion|view|take)|"
         r"menurut(?:mu| kamu| anda| lo| lu)|pendapat(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
+    # Live information ("today's exchange rate", "berita hari ini"): a thesis is fixed in its time.
+    ("current", re.compile(r"\b(?:today'?s?|right now|as of now|real[- ]time|hari ini|sekarang ini|saat ini juga|detik ini)\b",
+                           re.I)),
     # A forecast; a question about a year beyond the text is left to the year rule.
     ("prediction", re.compile(
         r"\b(?:predict\w*|forecast\w*|prediksi\w*|ramal(?:kan|an)?|meramal\w*)\b|"
@@ -96,6 +100,10 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
     ("question", re.compile(r"\bresearch questions?\b|\brumusan masalah\b|\bpertanyaan penelitian\b", re.I)),
     ("conclusion", re.compile(r"\bconclu(?:sion|sions|de|des|ded)\b|\bkesimpulan\w*\b|\bmenyimpulkan\b", re.I)),
     ("recommendation", re.compile(r"\brecommend\w*\b|\brekomendasi\w*\b|\bsaran\b", re.I)),
+    ("structure", re.compile(r"\bhow many chapters\b|\bberapa (?:banyak )?bab\b|\bsistematika\b|"
+                             r"\b(?:structure|outline|organi[sz]ation) of (?:the|this) (?:thesis|study)\b|"
+                             r"\bwhat does (?:chapter|bab) [ivx\d]+\b.{0,25}\b(?:cover|discuss|contain|deal with)|"
+                             r"\b(?:chapter|bab) [ivx\d]+ (?:covers?|discuss\w*|membahas|berisi|isinya)\b", re.I)),
     ("topic", re.compile(r"\bwhat(?:'s| is) (?:this|the) (?:thesis|study|research|skripsi)\b.{0,15}\babout\b|"
                          r"\b(?:topic|subject|summary|main (?:point|idea|argument)|overview|abstract) of (?:this|the) (?:thesis|study)\b|"
                          r"\bsummari[sz]e (?:this|the) (?:thesis|study)\b|\b(?:thesis|study) (?:is )?about\b|"
@@ -111,6 +119,7 @@ ABOUT_SECTIONS: dict[str, tuple[str, ...]] = {
     "question": ("rumusan masalah",),
     "conclusion": ("kesimpulan",),
     "recommendation": ("rekomendasi", "saran"),
+    "structure": ("sistematika",),
     "topic": ("abstrak", "abstract", "kesimpulan", "tujuan penelitian"),
 }
 
@@ -195,6 +204,29 @@ def question_kind(text: str) -> str:
     return "fact"
 
 
+# What the answer must state: a share or a sum of money for "what percentage" / "berapa
+# dana", a person's name for "who was the head of ..." / "siapa nama ...".
+_WANTS: list[tuple[str, re.Pattern[str]]] = [
+    ("person", re.compile(
+        r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara)|"
+        r"name of the (?:\w+ ){0,2}(?:man|woman|person|head|chief|director|governor|minister|leader|recruiter)|"
+        r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|minister|leader|president|chair\w*|founder)|"
+        r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
+        r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara))\b", re.I)),
+    ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
+    ("money", re.compile(r"\b(?:budget|funding|funds?|cost|costs|spent|spend|money|donat\w*|grants?|salary|fines?|"
+                         r"anggaran|dana|biaya|donasi|hibah|gaji|denda|uang)\b", re.I)),
+]
+
+
+def wants(text: str, kind: str) -> str:
+    """What the answer must state: "person", or for a figure question "share" or "money"."""
+    for name, pat in _WANTS:
+        if (name == "person" or kind == "figure") and pat.search(text):
+            return name
+    return ""
+
+
 def list_size(text: str) -> int:
     m = re.search(r"\b(two|three|four|five|dua|tiga|empat|lima|\d)\s+(?:\w+\s+)?"
                   r"(roles?|strateg\w*|reasons?|causes?|factors?|peran|faktor|unsur|langkah|cara|hal|things|steps|ways)\b",
@@ -210,10 +242,11 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
     ys = _years(text)
     lang = detect_language(text)
     kinds = glossary.expand_kinds(text, lang) if glossary else []
+    kind = question_kind(text)
     info = QueryInfo(
         text=text,
         lang=lang,
-        kind=question_kind(text),
+        kind=kind,
         years=ys,
         chapters=chapter_refs(text),
         sections=section_refs(text),
@@ -225,6 +258,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         abbreviation_expansions=tuple(e for e, k in kinds if k == "abbreviation"),
         intent=intent(text),
         about=about_document(text),
+        wants=wants(text, kind),
     )
     return info
 
