@@ -74,3 +74,38 @@ def test_pdf_pages_are_real_and_labelled(thesis_doc, pdf_doc):
     assert len(tables) == 3
     starts = [c.page_start for c in chunks]
     assert starts == sorted(starts)
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="needs a Unicode font (fonts-dejavu-core) to write soft hyphens and ligatures")
+def test_pdf_text_is_normalised_and_a_title_case_chapter_title_is_kept(tmp_path):
+    # A word processor's layout: the chapter title in title case on the line after "BAB I",
+    # soft hyphens (U+00AD) at line ends and inside a line, typographic ligatures.
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=10)
+    pdf.add_page()
+    y = 20
+    for ln in ("BAB I", "Pendahuluan", "1.1 Latar Belakang", "Perdagangan manusia di NTT ber\u00ad",
+               "kembang pesat; Un\u00ad tuk itu de\ufb01nisi yang \ufb02eksibel dipakai."):
+        pdf.text(20, y, ln)
+        y += 6
+    path = tmp_path / "word.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    assert [(e.level, e.number, e.title) for e in outline(doc)] == [(0, "BAB I", "Pendahuluan"),
+                                                                   (1, "1.1", "Latar Belakang")]
+    body = doc.paragraphs[-1].text
+    assert "berkembang pesat; Untuk itu definisi yang fleksibel" in body
+    assert "\u00ad" not in doc.text and "\ufb01" not in doc.text
+    chunks = chunk_document(doc)
+    assert chunks and all("\u00ad" not in c.text for c in chunks)
+    assert chunks[-1].chapter == "BAB I Pendahuluan"
+
+
+def test_normalize_text_joins_soft_hyphens_and_expands_ligatures():
+    from nttqa.parse import normalize_text
+
+    assert normalize_text("pen\u00ad ting, ber\u00ad\nkembang, e\u0301, \ufb01le\u200b") == "penting, berkembang, \u00e9, file"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nttqa.parse import HEADING_RE
+from nttqa.parse import HEADING_RE, is_title
 from nttqa.textutil import detect_language, ref_keys, split_sentences, years
 from nttqa.types import Chunk, Document, Paragraph
 
@@ -45,7 +45,7 @@ def _sections(doc: Document) -> tuple[list[_Section], list[OutlineEntry]]:
     for para in doc.paragraphs:
         text = para.text.strip()
         if pending_chapter is not None:
-            if text.isupper() and len(text) <= 250 and not HEADING_RE.match(text):
+            if (text.isupper() and len(text) <= 250 or is_title(text)) and not HEADING_RE.match(text):
                 chapter = f"{pending_chapter} {text}"
                 outline[-1] = OutlineEntry(0, pending_chapter, text, outline[-1].page, outline[-1].char_start)
                 cur.title = text

@@ -60,6 +60,25 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+# Typographic ligatures PDF makers emit as one character ("de\ufb01nisi").
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def normalize_text(text: str) -> str:
+    """Text as it comes out of a PDF or a file, made plain: Unicode NFC, ligatures expanded,
+    soft hyphens (U+00AD, a PDF's line-end hyphen) joined with the rest of their word wherever
+    the line break or a space fell, and invisible zero-width characters dropped."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(_LIGATURES.get(ch, ch) for ch in text) if any(ch in text for ch in _LIGATURES) else text
+    # "ber\u00ad\nkembang" / "ber\u00ad kembang" -> "berkembang"; a stray one inside a word goes too.
+    text = re.sub(r"\u00ad[ \t]*\n?[ \t]*(?=\w)", "", text).replace("\u00ad", "")
+    return _INVISIBLE.sub("", text)
+
+
 def is_heading(line: str) -> bool:
     return bool(HEADING_RE.match(line)) and not line.rstrip().endswith(",")
 
@@ -232,7 +251,17 @@ def _paragraphs(lines: list[_Line], page_of_line: list[int]) -> list[Paragraph]:
 
 
 def _chapter_title_line(lines: list[_Line], i: int) -> bool:
-    """All-caps lines right after "BAB n" are that chapter's title."""
+    """All-caps lines right after "BAB n" are that chapter's title, and so is one short
+    title-case line ("BAB I" / "Pendahuluan", as word processors lay it out)."""
+    ln = lines[i]
+    j = i - 1
+    while j >= 0 and not lines[j].text:
+        j -= 1
+    if j >= 0 and re.match(r"^\s*BAB\s+[IVX]+\s*$", lines[j].raw) and is_title(ln.text):
+        # ... unless it is the first line of a paragraph that wraps on.
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if not nxt or is_heading(nxt) or _PAGE_OPENING.match(nxt):
+            return True
     j = i
     while True:
         ln = lines[j]
@@ -247,8 +276,15 @@ def _chapter_title_line(lines: list[_Line], i: int) -> bool:
             return True
 
 
+def is_title(text: str) -> bool:
+    """A line that can be a chapter title: short, capitalised, no sentence, no section heading."""
+    return (bool(text) and text[:1].isupper() and len(text) <= 90 and len(text.split()) <= 12
+            and not _SENTENCE_END.search(text.rstrip('"”)')) and not is_heading(text))
+
+
 def parse_text(text: str, doc: str, title: str = "", meta: dict | None = None) -> Document:
     """Parse extracted plain text; pages are recovered and marked estimated."""
+    text = normalize_text(text)
     if not text.strip():
         raise CorpusError(doc, "the file has no text", "Remove it from the corpus or replace it with the document's text")
     lines = _lines(text)
@@ -270,6 +306,7 @@ def parse_text(text: str, doc: str, title: str = "", meta: dict | None = None) -
 def parse_pdf_pages(page_texts: list[str], page_labels: list[str], doc: str, title: str = "",
                     meta: dict | None = None) -> Document:
     """Build a Document from per-page PDF text: real page numbers, not estimated."""
+    page_texts = [normalize_text(t) for t in page_texts]
     text = ""
     pages: list[Page] = []
     paras: list[Paragraph] = []
