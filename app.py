@@ -28,8 +28,8 @@ t = ui.t
 E = ui.md_escape
 
 # "auto": the sidebar starts open on wide screens and closed on phones, where it would cover the chat.
-st.set_page_config(page_title="nttqa · Tanya skripsi / Ask the thesis", page_icon=":material/menu_book:",
-                   initial_sidebar_state="auto")
+st.set_page_config(page_title=f"nttqa · {t('id', 'app_title')} / {t('en', 'app_title')}",
+                   page_icon=":material/menu_book:", initial_sidebar_state="auto")
 # Widgets whose option labels follow the interface language (see keep_choices_shown).
 LABELLED_WIDGETS = ("page", "ui_lang_choice", "mode", "reader_key", "quiz_lang", "quiz_kinds")
 

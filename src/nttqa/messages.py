@@ -1,4 +1,7 @@
-"""Answer texts and refusal reasons, one catalogue per language (``data/messages.<lang>.json``).
+"""Texts in catalogues, one file per catalogue and language (``data/<name>.<lang>.json``).
+
+``messages`` holds the answer texts and refusal reasons, ``ui`` the texts of the
+interface (``nttqa.ui.t``) and its starter questions.
 
 Refusal reasons travel through the pipeline as codes with arguments
 (``Answer.reason`` / ``Answer.reason_args``) and are put into words only here,
@@ -22,11 +25,23 @@ REASON_ARGS: dict[str, tuple[str, ...]] = {
 }
 
 
+CATALOGUES = ("messages", "ui")
+
+
 @lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
-    lang = lang if lang in LANGS else "en"
-    text = resources.files("nttqa.data").joinpath(f"messages.{lang}.json").read_text(encoding="utf-8")
+def _read(name: str, lang: str) -> dict[str, str]:
+    text = resources.files("nttqa.data").joinpath(f"{name}.{lang}.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def load(name: str, lang: str) -> dict[str, str]:
+    """The catalogue ``data/<name>.<lang>.json`` (English for a language it does not have). Read once."""
+    return _read(name, lang if lang in LANGS else "en")
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """The answer texts and refusal reasons in ``lang``."""
+    return load("messages", lang)
 
 
 def message(lang: str, key: str, **args: str) -> str:

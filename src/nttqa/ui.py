@@ -1,10 +1,11 @@
 """Helpers for the Streamlit app (``app.py``) that do not need Streamlit.
 
-Everything here is pure and testable: interface texts in both languages,
-starter questions, safe rendering of document text (HTML escaped, Markdown
-escaped), citation labels, the Markdown export of a conversation, reader
-targets for "open in reader", build-progress arithmetic, Vega-Lite chart
-specs, and a per-pipeline cache of the study views.
+Everything here is pure and testable: interface texts in both languages and
+starter questions (read from the catalogues ``data/ui.<lang>.json``), safe
+rendering of document text (HTML escaped, Markdown escaped), citation labels,
+the Markdown export of a conversation, reader targets for "open in reader",
+build-progress arithmetic, Vega-Lite chart specs, and a per-pipeline cache of
+the study views.
 
 Rule for rendering: text that comes from the thesis or from the user is never
 handed to a renderer as HTML or Markdown.  ``esc`` (HTML) is used for the
@@ -23,6 +24,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, Iterable, Mapping, Sequence
 
+from nttqa.messages import load
 from nttqa.types import Answer, Chunk, Citation
 
 LANGS = ("id", "en")
@@ -31,309 +33,23 @@ PAGES = ("chat", "sources", "glossary", "timeline", "figures", "reader", "quiz")
 
 # --------------------------------------------------------------------------- texts
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "app_title": "Ask the thesis",
-        "thesis": "Thesis",
-        "intro": ("Ask in Bahasa Indonesia or English. Every answer quotes the thesis and cites its chapter, "
-                  "section, page and the thesis' own source reference. When the thesis does not answer a "
-                  "question, the assistant says so."),
-        "starters": "Try a question",
-        "starters_id": "In Bahasa Indonesia",
-        "starters_en": "In English",
-        "chat_placeholder": "Ask a question about the thesis…",
-        "nav": "Go to",
-        "page_chat": "Chat",
-        "page_sources": "Sources",
-        "page_glossary": "Glossary",
-        "page_timeline": "Timeline",
-        "page_figures": "Key figures",
-        "page_reader": "Outline & reader",
-        "page_quiz": "Quiz",
-        "settings": "Settings",
-        "ui_lang": "Interface language",
-        "lang_auto": "Auto (language of the question)",
-        "lang_id": "Bahasa Indonesia",
-        "lang_en": "English",
-        "mode": "Answer mode",
-        "mode_extractive": "Extractive (quotes the thesis)",
-        "mode_llm": "LLM (writes, cites passages)",
-        "llm_off": "LLM mode is off: set NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL to enable it.",
-        "llm_on": "LLM endpoint: {model}",
-        "top_k": "Passages to search",
-        "clear": "Clear chat",
-        "download": "Download this conversation (.md)",
-        "index": "Index",
-        "documents": "Documents",
-        "chunks": "Passages",
-        "embedder": "Embedder",
-        "built_at": "Built",
-        "build_seconds": "Build time",
-        "thinking": "Searching the thesis…",
-        "loading": "Loading the index…",
-        "sources_heading": "Sources",
-        "page_word": "p.",
-        "pages_word": "pp.",
-        "estimated": "page estimated",
-        "estimated_note": "Page numbers are estimated from the text layout (the thesis is plain text).",
-        "thesis_ref": "Source cited by the thesis",
-        "no_ref": "The thesis gives no source reference for this sentence.",
-        "open_reader": "Open in reader",
-        "related": "Related passages",
-        "more_passages": "Other passages that were searched",
-        "mode_used": "Mode",
-        "confidence": "evidence score",
-        "question_error": "This question cannot be asked as it is",
-        "error": "Something went wrong while answering",
-        "index_problem": "The index cannot be used",
-        "index_fix": "Rebuild the index from the corpus. This takes about a minute; nothing in the corpus changes.",
-        "rebuild": "Rebuild the index",
-        "rebuilding": "Rebuilding the index…",
-        "rebuilt": "The index was rebuilt. Loading it…",
-        "rebuild_failed": "The rebuild failed",
-        "stage_parse": "Reading the thesis",
-        "stage_embed passages": "Embedding passages",
-        "stage_embed sentences": "Embedding sentences",
-        "stage_write index": "Writing the index",
-        "load_failed": "The app cannot start",
-        # sources page
-        "sources_intro": "Every source the thesis cites in its text, how often, and where.",
-        "sources_count": "Sources",
-        "citations_count": "Citations",
-        "filter": "Filter",
-        "filter_sources_ph": "author or year, e.g. Goma 2020",
-        "cited_times": "cited {n}×",
-        "cited_pages": "Pages of the source cited",
-        "cited_in": "Cited in",
-        "as_written": "As written",
-        "claim": "Statement it supports",
-        "none_found": "Nothing matches.",
-        # glossary
-        "glossary_intro": "Abbreviations and terms the thesis defines, with where it defines them.",
-        "glossary_search": "Search the glossary",
-        "glossary_ph": "e.g. TPPO, IOM, kemiskinan",
-        "include_curated": "Include general domain terms (not from the thesis)",
-        "term": "Term",
-        "meaning": "Meaning",
-        "kind": "Kind",
-        "where": "Where",
-        "kind_abbreviation": "abbreviation",
-        "kind_translation": "translation",
-        "kind_curated": "general term (not in the thesis)",
-        "terms_count": "{n} terms",
-        # timeline
-        "timeline_intro": "Dated events, regulations and statistics the thesis mentions.",
-        "years": "Years",
-        "actor": "Only events naming",
-        "actor_ph": "e.g. IOM",
-        "events_count": "{n} dated items",
-        "event": "event",
-        "statistic": "statistic",
-        "regulation": "regulation",
-        "year": "Year",
-        "date": "Date",
-        "text": "Text",
-        "refs": "Source",
-        # figures
-        "figures_intro": "Numbers the thesis reports, grouped by table or list.",
-        "label": "Label",
-        "value": "Value",
-        "as_written_short": "As written",
-        "table_source": "Table source line",
-        "no_source_line": "no source line (numbers from the running text)",
-        # reader
-        "reader_intro": "The chapters and sections of the thesis with their pages. Pick one to read it.",
-        "outline": "Outline",
-        "section": "Section",
-        "cited_passage": "The cited passage (highlighted)",
-        "from_citation": "Opened from a citation; the quoted text is highlighted.",
-        "passages_in_section": "Passages in this part: {n}",
-        "table": "Table",
-        # quiz
-        "quiz_intro": "Practice questions generated from the thesis. Each answer links back to its passage.",
-        "quiz_n": "Number of questions",
-        "quiz_seed": "Seed (the same seed gives the same quiz)",
-        "quiz_lang": "Quiz language",
-        "quiz_kinds": "Kinds of questions",
-        "quiz_submit": "Check my answers",
-        "quiz_answer": "Your answer",
-        "quiz_score": "Score: {correct} of {total} correct",
-        "quiz_correct": "Correct",
-        "quiz_wrong": "Not quite",
-        "quiz_unanswered": "Not answered",
-        "quiz_right_answer": "Answer",
-        "quiz_your_answer": "You answered",
-        "quiz_none": "No questions could be generated for these settings.",
-        "kind_year": "year",
-        "kind_figure": "figure",
-        "kind_definition": "definition",
-        "kind_source": "source",
-        "values": "Values",
-        "you": "You",
-        "answer_label": "Answer",
-        "quote": "Quote",
-        "notice": "Notice",
-        "exported": "Exported",
-    },
-    "id": {
-        "app_title": "Tanya skripsi",
-        "thesis": "Skripsi",
-        "intro": ("Bertanyalah dalam Bahasa Indonesia atau Bahasa Inggris. Setiap jawaban mengutip skripsi dan "
-                  "menyebut bab, subbab, halaman, serta sumber yang dirujuk skripsi. Jika skripsi tidak "
-                  "membahas pertanyaan itu, asisten akan mengatakannya."),
-        "starters": "Coba sebuah pertanyaan",
-        "starters_id": "Dalam Bahasa Indonesia",
-        "starters_en": "Dalam Bahasa Inggris",
-        "chat_placeholder": "Tanyakan sesuatu tentang skripsi…",
-        "nav": "Buka",
-        "page_chat": "Tanya jawab",
-        "page_sources": "Sumber",
-        "page_glossary": "Glosarium",
-        "page_timeline": "Linimasa",
-        "page_figures": "Angka penting",
-        "page_reader": "Daftar isi & bacaan",
-        "page_quiz": "Kuis",
-        "settings": "Pengaturan",
-        "ui_lang": "Bahasa antarmuka",
-        "lang_auto": "Otomatis (bahasa pertanyaan)",
-        "lang_id": "Bahasa Indonesia",
-        "lang_en": "English",
-        "mode": "Mode jawaban",
-        "mode_extractive": "Ekstraktif (mengutip skripsi)",
-        "mode_llm": "LLM (menulis, mengutip bagian)",
-        "llm_off": "Mode LLM nonaktif: isi NTTQA_LLM_BASE_URL dan NTTQA_LLM_MODEL untuk mengaktifkannya.",
-        "llm_on": "Endpoint LLM: {model}",
-        "top_k": "Jumlah bagian yang dicari",
-        "clear": "Hapus percakapan",
-        "download": "Unduh percakapan ini (.md)",
-        "index": "Indeks",
-        "documents": "Dokumen",
-        "chunks": "Bagian teks",
-        "embedder": "Embedder",
-        "built_at": "Dibangun",
-        "build_seconds": "Lama pembangunan",
-        "thinking": "Mencari di skripsi…",
-        "loading": "Memuat indeks…",
-        "sources_heading": "Sumber",
-        "page_word": "hlm.",
-        "pages_word": "hlm.",
-        "estimated": "halaman perkiraan",
-        "estimated_note": "Nomor halaman diperkirakan dari tata letak teks (skripsi berupa teks biasa).",
-        "thesis_ref": "Sumber yang dirujuk skripsi",
-        "no_ref": "Skripsi tidak menyebut sumber untuk kalimat ini.",
-        "open_reader": "Buka di pembaca",
-        "related": "Bagian terkait",
-        "more_passages": "Bagian lain yang ikut dicari",
-        "mode_used": "Mode",
-        "confidence": "skor bukti",
-        "question_error": "Pertanyaan ini tidak dapat diajukan seperti ini",
-        "error": "Terjadi kesalahan saat menjawab",
-        "index_problem": "Indeks tidak dapat dipakai",
-        "index_fix": ("Bangun ulang indeks dari korpus. Prosesnya sekitar satu menit; isi korpus tidak berubah."),
-        "rebuild": "Bangun ulang indeks",
-        "rebuilding": "Membangun ulang indeks…",
-        "rebuilt": "Indeks selesai dibangun ulang. Memuat…",
-        "rebuild_failed": "Pembangunan ulang gagal",
-        "stage_parse": "Membaca skripsi",
-        "stage_embed passages": "Menyematkan bagian teks",
-        "stage_embed sentences": "Menyematkan kalimat",
-        "stage_write index": "Menulis indeks",
-        "load_failed": "Aplikasi tidak dapat dimulai",
-        "sources_intro": "Semua sumber yang dirujuk dalam teks skripsi, berapa kali, dan di mana.",
-        "sources_count": "Sumber",
-        "citations_count": "Rujukan",
-        "filter": "Saring",
-        "filter_sources_ph": "penulis atau tahun, mis. Goma 2020",
-        "cited_times": "dirujuk {n}×",
-        "cited_pages": "Halaman sumber yang dirujuk",
-        "cited_in": "Dirujuk di",
-        "as_written": "Tertulis",
-        "claim": "Pernyataan yang didukung",
-        "none_found": "Tidak ada yang cocok.",
-        "glossary_intro": "Singkatan dan istilah yang didefinisikan skripsi, beserta tempat definisinya.",
-        "glossary_search": "Cari di glosarium",
-        "glossary_ph": "mis. TPPO, IOM, kemiskinan",
-        "include_curated": "Sertakan istilah umum bidang ini (bukan dari skripsi)",
-        "term": "Istilah",
-        "meaning": "Arti",
-        "kind": "Jenis",
-        "where": "Letak",
-        "kind_abbreviation": "singkatan",
-        "kind_translation": "terjemahan",
-        "kind_curated": "istilah umum (tidak ada di skripsi)",
-        "terms_count": "{n} istilah",
-        "timeline_intro": "Peristiwa, peraturan, dan statistik bertanggal yang disebut skripsi.",
-        "years": "Tahun",
-        "actor": "Hanya yang menyebut",
-        "actor_ph": "mis. IOM",
-        "events_count": "{n} butir bertanggal",
-        "event": "peristiwa",
-        "statistic": "statistik",
-        "regulation": "peraturan",
-        "year": "Tahun",
-        "date": "Tanggal",
-        "text": "Teks",
-        "refs": "Sumber",
-        "figures_intro": "Angka yang dilaporkan skripsi, dikelompokkan per tabel atau daftar.",
-        "label": "Label",
-        "value": "Nilai",
-        "as_written_short": "Tertulis",
-        "table_source": "Baris sumber tabel",
-        "no_source_line": "tanpa baris sumber (angka dari teks)",
-        "reader_intro": "Bab dan subbab skripsi beserta halamannya. Pilih salah satu untuk membacanya.",
-        "outline": "Daftar isi",
-        "section": "Bagian",
-        "cited_passage": "Bagian yang dikutip (disorot)",
-        "from_citation": "Dibuka dari sebuah kutipan; teks yang dikutip disorot.",
-        "passages_in_section": "Jumlah bagian teks: {n}",
-        "table": "Tabel",
-        "quiz_intro": "Soal latihan yang dibuat dari skripsi. Setiap jawaban terhubung ke bagian teksnya.",
-        "quiz_n": "Jumlah soal",
-        "quiz_seed": "Seed (seed yang sama memberi kuis yang sama)",
-        "quiz_lang": "Bahasa kuis",
-        "quiz_kinds": "Jenis soal",
-        "quiz_submit": "Periksa jawaban saya",
-        "quiz_answer": "Jawaban Anda",
-        "quiz_score": "Skor: {correct} dari {total} benar",
-        "quiz_correct": "Benar",
-        "quiz_wrong": "Belum tepat",
-        "quiz_unanswered": "Tidak dijawab",
-        "quiz_right_answer": "Jawaban",
-        "quiz_your_answer": "Jawaban Anda",
-        "quiz_none": "Tidak ada soal yang bisa dibuat dengan pengaturan ini.",
-        "kind_year": "tahun",
-        "kind_figure": "angka",
-        "kind_definition": "definisi",
-        "kind_source": "sumber",
-        "values": "Nilai",
-        "you": "Anda",
-        "answer_label": "Jawaban",
-        "quote": "Kutipan",
-        "notice": "Catatan",
-        "exported": "Diekspor",
-    },
-}
+# The texts live in the catalogues data/ui.<lang>.json (nttqa.messages), the starter
+# questions there too, as "starter_1", "starter_2", ... in the language they are asked in.
 
 
 def t(lang: str, key: str, **fmt: Any) -> str:
     """The interface text ``key`` in ``lang`` (English when missing)."""
-    table = LABELS.get(lang, LABELS["en"])
-    text = table.get(key, LABELS["en"].get(key, key))
+    text = load("ui", lang).get(key, load("ui", "en").get(key, key))
     return text.format(**fmt) if fmt else text
 
 
-STARTERS: dict[str, tuple[str, ...]] = {
-    "id": (
-        "Apa penyebab perdagangan manusia di NTT?",
-        "Apa saja yang dilakukan IOM di NTT?",
-        "Berapa persen penduduk miskin NTT pada tahun 2018?",
-    ),
-    "en": (
-        "What did IOM do in 2018?",
-        "What training did IOM give in NTT?",
-        "What policies did Indonesia adopt against human trafficking?",
-    ),
-}
+def starter_questions(lang: str) -> tuple[str, ...]:
+    """The example questions asked in ``lang`` (``starter_1``, ``starter_2``, ...), by their number."""
+    found = [(int(m.group(1)), q) for k, q in load("ui", lang).items() if (m := re.fullmatch(r"starter_(\d+)", k))]
+    return tuple(q for _, q in sorted(found))
+
+
+STARTERS: dict[str, tuple[str, ...]] = {lang: starter_questions(lang) for lang in LANGS}
 
 
 def starters() -> list[tuple[str, str]]:
@@ -668,7 +384,7 @@ def conversation_markdown(turns: Sequence[Turn], lang: str = "en", status: Mappi
             label = t(tl, "question_error") if turn.error_kind == "question" else t(tl, "error")
             lines += [f"**{label}:** {md_export_escape(turn.error)}", ""]
             continue
-        language = "Bahasa Indonesia" if a.language == "id" else "English"
+        language = t(tl, "lang_id" if a.language == "id" else "lang_en")
         lines += [f"**{t(tl, 'answer_label')}** ({a.mode}, {language}):", ""]
         for line in a.text.split("\n"):
             m = re.match(r"^\s*-\s+(.*)$", line)
