@@ -50,9 +50,9 @@ class AnswerParams:
     """Sentence selection around the quote model's scores (logits)."""
 
     max_sentences: int = 3
-    margin: float = 2.0  # quote sentences within this many logits of the best
+    margin: float = 3.0  # quote sentences within this many logits of the best
     list_sentences: int = 5
-    list_margin: float = 2.5
+    list_margin: float = 3.5
     year_list_margin: float = 3.0
     long_sentence: int = 350
     distinct_passages: bool = True
@@ -398,14 +398,16 @@ class Answerer:
         info_of = {w: _information(w, lang) for w in words}
         total = sum(info_of.values()) or 1.0
         known = [w for w in words if self._known(w, cover[w])]
-        in_best = [w for w in words if any(cover[w] & self._sent_terms[c.row] or
-                                           (len(w) >= 5 and _fold(w) in self._sent_folds[c.row]) for c in best)]
-        names = set(missing)
-        absent = [w for w in words if w not in known and w not in names]
+
+        def has(w: str, row: int) -> bool:
+            return bool(cover[w] & self._sent_terms[row]) or (len(w) >= 5 and _fold(w) in self._sent_folds[row])
 
         def covered(row: int) -> float:
-            return sum(info_of[w] for w in words if cover[w] & self._sent_terms[row] or
-                       (len(w) >= 5 and _fold(w) in self._sent_folds[row]))
+            return sum(info_of[w] for w in words if has(w, row))
+
+        in_best = [w for w in words if any(has(w, c.row) for c in best)]
+        names = set(missing)
+        absent = [w for w in words if w not in known and w not in names]
         kind = info.kind
         needs = {"figure": lambda r: self._states_measure(r, info), "definition": self._sent_def.__getitem__,
                  "year": lambda r: self._states_date(r, info), "citation": self.sentence_refs}.get(kind)
