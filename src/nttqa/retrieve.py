@@ -208,9 +208,15 @@ class Retriever:
         return df
 
     def query_vector(self, question: str, info: QueryInfo) -> np.ndarray:
-        """The question's embedding; abbreviations are spelled out for the dense model too."""
+        """The question's embedding; abbreviations are spelled out for the dense model too, and an
+        English question carries its glossary translations."""
         qtext = question
-        if self.params.use_expansion and info.expansions and info.abbreviations:
+        if self.params.use_expansion and info.lang == "en" and info.expansions:
+            # An English question against an Indonesian text: its glossary translations go into
+            # the dense query too, so the encoder sees the words the thesis uses.
+            extra = [e for e in info.expansions if e.lower() not in question.lower()]
+            qtext = question + (" (" + "; ".join(extra) + ")" if extra else "")
+        elif self.params.use_expansion and info.expansions and info.abbreviations:
             longs = [e for e in self.useful_expansions(info) if len(e) > 6 and e[:1].isupper()][:3]
             qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")
         # Embedding is nearly all of a query's time; the app reruns and users repeat questions.
