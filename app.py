@@ -513,6 +513,7 @@ def main() -> None:
     try:
         with st.spinner(t(lang, "loading")):
             pipeline = get_pipeline(settings_key(settings), settings)
+            pipeline.refresh()  # a database another app process has changed is served anew
     except INDEX_ERRORS as exc:
         render_index_problem(exc, settings, lang)
         st.stop()

@@ -391,3 +391,13 @@ def test_export_escapes_and_keeps_structure() -> None:
     assert not re.search(r"(?<!\\)\]\(javascript", md) and "<b>" not in md  # escaped: no link, no tag
     assert md.startswith("# nttqa") and "Diekspor" in md
     assert ui.export_filename().endswith(".md")
+
+
+def test_a_passage_outside_any_section_is_located_by_its_document() -> None:
+    # A short note with no chapter or section heading: the citation names the document, and
+    # no stray comma stands where the section would be.
+    from nttqa import ui
+
+    assert ui.location("", "", "", "1", True, "id", "catatan-kuliah.txt").startswith("catatan-kuliah.txt, hlm. 1")
+    assert ui.location("", "", "", "", False, "en", "") == ""
+    assert ui.location("3.1", "Aktor", "BAB III", "45", False, "en", "x.txt") == "§3.1 Aktor, p. 45"

@@ -212,3 +212,37 @@ def test_cli_migrate_build_and_search(pg_url, tmp_path):
     r = run("build", "--quiet", "--json", *common)
     assert r.returncode == 0 and '"written": [\n    "extra.txt"\n  ]' in r.stdout, r.stdout
     assert run("search", "Kupang", *common).returncode == 0
+
+
+def test_a_thesis_added_by_another_process_is_served_after_refresh(thesis_url, file_store, settings):
+    # Two app processes on one database: the second loaded its snapshot before the first
+    # added a thesis; its next refresh serves the new one, and a replaced thesis (new row ids,
+    # which an old snapshot can no longer search) is served again too.
+    import dataclasses
+
+    from nttqa.pgstore import PgWriter, rows_from_store
+    from nttqa.pipeline import Pipeline
+
+    pg = dataclasses.replace(settings, database_url=thesis_url)
+    other = Pipeline.load(pg, check_corpus=False)
+    assert other.refresh(every=0) is False  # nothing changed yet
+    rows = rows_from_store(file_store)[0]
+    name = "salinan-skripsi.txt"
+    copy = dataclasses.replace(rows, meta={**rows.meta, "doc": name, "title": "Salinan"},
+                               hashes={name: "0" * 64},
+                               chunks=[dataclasses.replace(c, doc=name) for c in rows.chunks])
+    with PgWriter(thesis_url) as w:
+        w.put(copy)
+    assert other.status()["documents"] == [rows.doc]
+    assert other.refresh(every=0) is True
+    assert sorted(other.status()["documents"]) == sorted([rows.doc, name])
+    hits = other.search("Apa penyebab perdagangan manusia di NTT?", 10)
+    assert {h.chunk.doc for h in hits} == {rows.doc, name}
+    assert not other.ask("Apa penyebab perdagangan manusia di NTT?").refused
+    with PgWriter(thesis_url) as w:
+        w.remove(name)
+        w.put(rows)  # replaced: new row ids
+    assert other.refresh(every=0) is True
+    assert other.status()["documents"] == [rows.doc]
+    assert other.search("Apa penyebab perdagangan manusia di NTT?", 5)
+    assert other.refresh(every=3600) is False  # checked at most once per interval

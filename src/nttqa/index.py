@@ -303,7 +303,7 @@ def read_manifest(index_dir: Path) -> dict:
 
 
 def staleness(manifest: dict, settings: Settings, embedder_id: str | None,
-              corpus: dict[str, str] | None) -> list[str]:
+              corpus: dict[str, str] | None, shared: bool = False) -> list[str]:
     """Reasons the index no longer matches; empty when it is current."""
     reasons: list[str] = []
     if manifest.get("format_version") != INDEX_FORMAT_VERSION:
@@ -321,7 +321,9 @@ def staleness(manifest: dict, settings: Settings, embedder_id: str | None,
         changed = sorted(k for k in set(corpus) & set(old) if corpus[k] != old[k])
         if added:
             reasons.append("new corpus files: " + ", ".join(added))
-        if removed:
+        if removed and not shared:
+            # A shared library (the database) holds theses other machines added: only files this
+            # machine has and the library lacks, or has otherwise, make it out of date.
             reasons.append("removed corpus files: " + ", ".join(removed))
         if changed:
             reasons.append("changed corpus files: " + ", ".join(changed))

@@ -296,6 +296,16 @@ def _read_facts(conn: "Connection") -> dict[str, Any]:
     return {k: v for k, v in conn.execute("SELECT key, value FROM nttqa_facts").fetchall()}
 
 
+_VERSION_SQL = ("SELECT count(*), coalesce(sum(id), 0), coalesce(max(added_at)::text, '') FROM nttqa_documents")
+
+
+def library_version(conn: "Connection") -> str:
+    """What changes whenever a thesis is added, replaced or removed: every write gives a
+    document new row ids (a replacement deletes and inserts) or removes some."""
+    n, ids, last = conn.execute(_VERSION_SQL).fetchone()
+    return f"{n}:{ids}:{last}"
+
+
 def index_facts(settings: Settings, embedder_id: str, dim: int, build_seconds: float = 0.0) -> dict[str, Any]:
     """What a loaded store compares with the running settings (the file manifest's facts)."""
     return {"format_version": INDEX_FORMAT_VERSION, "embedder": {"id": embedder_id, "dim": int(dim)},
@@ -447,6 +457,13 @@ class PgIndexStore(StoredCorpus):
         self._avgdl = lex_total / len(chunks) if chunks else 1.0
         self._terms: dict[str, bool] = {}
         self._terms_lock = threading.Lock()
+        self.version = ""  # library_version of the snapshot, set by load_store
+
+    def current_version(self) -> str:
+        """The database's library version now (one small query): differs from ``version``
+        once another process has added, replaced or removed a thesis."""
+        with self._pool.connection() as conn:
+            return library_version(conn)
 
     @property
     def approximate(self) -> bool:
@@ -539,6 +556,7 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
     try:
         with pool.connection() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            version = library_version(conn)
             facts = _read_facts(conn)
             docs = conn.execute("SELECT id, doc, meta, hashes, added_at FROM nttqa_documents ORDER BY doc").fetchall()
             cur = conn.cursor(binary=True)
@@ -555,7 +573,7 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
         corpus_stored = {k: v for _i, _d, _m, hashes, _a in docs for k, v in hashes.items()}
         manifest = {**facts, "dense_index": "hnsw", "corpus": corpus_stored, "chunk_count": len(crow),
                     "built_at": max(a for *_r, a in docs).strftime("%Y-%m-%dT%H:%M:%S%z"), "database": shown}
-        reasons = staleness(manifest, settings, embedder_id, corpus)
+        reasons = staleness(manifest, settings, embedder_id, corpus, shared=True)
         if reasons:
             raise StaleDatabaseError(shown, reasons)
         chunks = [Chunk.from_dict({**data, "id": i, "doc": doc}) for i, (_k, doc, data, _l, _e) in enumerate(crow)]
@@ -572,9 +590,11 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
         vectors = _stack([e for *_r, e in crow], dim)
         sentences = [(first[d] + o, s, e) for d, o, s, e, _v in srow]
         svecs = _stack([v for *_r, v in srow], dim)
-        return PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
-                            vectors, sum(int(l) for *_r, l, _e in crow), [m for _i, _d, m, _h, _a in docs],
-                            sentences, svecs, [w for w, _v in vrow], _stack([v for _w, v in vrow], dim))
+        store = PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
+                             vectors, sum(int(l) for *_r, l, _e in crow), [m for _i, _d, m, _h, _a in docs],
+                             sentences, svecs, [w for w, _v in vrow], _stack([v for _w, v in vrow], dim))
+        store.version = version
+        return store
     except BaseException:
         pool.close()
         raise

@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from nttqa.config import Settings, load_settings
 from nttqa.errors import QuestionError
@@ -171,20 +171,52 @@ class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
 
     def __init__(self, settings: Settings, store: "IndexStore | PgIndexStore", embedder: "Embedder") -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self._retired: list[Any] = []
+        self._attach(store)
+
+    def _attach(self, store: "IndexStore | PgIndexStore") -> None:
+        """Serve from ``store``: its glossary, retriever and (lazily) answerer.  Each attribute
+        is swapped whole, so a question already under way finishes on the objects it holds."""
         from nttqa.query import Glossary
         from nttqa.retrieve import RetrievalParams, Retriever
         from nttqa.study.glossary import build_glossary, curated_terms
 
-        self.settings = settings
-        self.store = store
-        self.embedder = embedder
-        self.terms = build_glossary(store.chunks)
-        self.glossary = Glossary.from_terms(self.terms + curated_terms())
-        self.retriever = Retriever(store, embedder, self.glossary, RetrievalParams(
+        settings = self.settings
+        terms = build_glossary(store.chunks)
+        glossary = Glossary.from_terms(terms + curated_terms())
+        retriever = Retriever(store, self.embedder, glossary, RetrievalParams(
             candidates=settings.candidates, use_expansion=settings.use_expansion,
             use_boosts=settings.use_query_boosts, use_sentences=settings.rerank))
+        self.store, self.terms, self.glossary, self.retriever = store, terms, glossary, retriever
         self._answerer: Answerer | None = None
-        self._lock = threading.Lock()
+
+    def refresh(self, every: float = 2.0) -> bool:
+        """With a database store: when another process has added, replaced or removed a thesis
+        since this snapshot was loaded, load the database anew and serve from it (True).  Checks
+        at most once per ``every`` seconds (one small query); a file index never changes under a
+        running process (``nttqa build`` writes a new folder), so it is never reloaded here."""
+        version = getattr(self.store, "current_version", None)
+        if version is None or time.monotonic() - self._checked < every:
+            return False
+        with self._lock:
+            self._checked = time.monotonic()
+            if version() == self.store.version:
+                return False
+            from nttqa.pgstore import load_store
+
+            # The database is the library: what another process wrote there is served, whether
+            # or not this machine's corpus folder has the file.
+            for stale in self._retired:
+                stale.close()
+            # The old snapshot closes at the next reload, not now: a question already under
+            # way may still be reading through its connections.
+            self._retired = [self.store]
+            self._attach(load_store(self.settings.database_url, self.settings, self.embedder.id))
+        return True
 
     @classmethod
     def load(cls, settings: Settings | None = None, check_corpus: bool = True, verify: bool = True) -> "Pipeline":

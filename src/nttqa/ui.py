@@ -146,21 +146,23 @@ def heading_of(section: str, section_title: str, chapter: str) -> str:
     return section or section_title or chapter
 
 
-def location(section: str, section_title: str, chapter: str, pages: str, estimated: bool, lang: str) -> str:
-    """"§3.1 Analisis Peran IOM di NTT ..., p. 44 (page estimated)"."""
-    head = heading_of(section, section_title, chapter)
+def location(section: str, section_title: str, chapter: str, pages: str, estimated: bool, lang: str,
+             doc: str = "") -> str:
+    """"§3.1 Analisis Peran IOM di NTT ..., p. 44 (page estimated)"; a passage outside any
+    chapter or section (a short note with no headings) is named by its document."""
+    head = heading_of(section, section_title, chapter) or doc
     sign = "§" if section and re.match(r"\d", section) else ""
     where = f"{sign}{head}"
     pt = page_text(pages, estimated, lang)
-    return f"{where}, {pt}" if pt else where
+    return ", ".join(p for p in (where, pt) if p)
 
 
 def citation_location(c: Citation, lang: str) -> str:
-    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang)
+    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang, c.doc)
 
 
 def chunk_location(c: Chunk, lang: str) -> str:
-    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang)
+    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang, c.doc)
 
 
 def cite_location(cite: Any, lang: str) -> str:
