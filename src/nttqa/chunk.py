@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nttqa.parse import HEADING_RE, is_title
+from nttqa.parse import HEADING_RE, is_heading, is_title
 from nttqa.textutil import detect_language, ref_keys, split_sentences, years
 from nttqa.types import Chunk, Document, Paragraph
 
@@ -53,7 +53,7 @@ def _sections(doc: Document) -> tuple[list[_Section], list[OutlineEntry]]:
                 continue
             pending_chapter = None
         m = HEADING_RE.match(text) if "\n" not in text else None
-        if m and not text.endswith(","):
+        if m and is_heading(text):  # not a line ending in a comma, nor a table-of-contents entry
             sections.append(cur)
             label = doc.page(para.page).label
             if m.group("bab"):

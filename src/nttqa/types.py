@@ -28,6 +28,16 @@ class Page:
     estimated: bool = False
 
 
+def page_ref(label: str, pdf_first: int, pdf_last: int | None = None) -> str:
+    """A printed page (range) with the PDF page(s) where they differ: "37 (PDF p. 52)",
+    "37-38 (PDF pp. 52-53)"; just ``label`` when it is the PDF index ("52")."""
+    last = pdf_first if pdf_last is None else pdf_last
+    pdf = str(pdf_first) if last == pdf_first else f"{pdf_first}-{last}"
+    if not label or label == pdf:
+        return label
+    return f"{label} (PDF {'p.' if last == pdf_first else 'pp.'} {pdf})"
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """A logical paragraph (hard-wrapped lines joined) with its source span."""
@@ -101,6 +111,12 @@ class Chunk:
             return ""
         first, last = self.page_labels[0], self.page_labels[-1]
         return first if first == last else f"{first}-{last}"
+
+    @property
+    def pages_ref(self) -> str:
+        """``pages`` with the PDF pages where the printed numbers differ: "1-2 (PDF pp. 8-9)".
+        Estimated pages (plain text input) are no PDF pages: just ``pages``."""
+        return self.pages if self.pages_estimated else page_ref(self.pages, self.page_start, self.page_end)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
