@@ -18,6 +18,11 @@ DATA = ROOT / "src" / "nttqa" / "data"
 CATALOGUE_FILE = re.compile(r"(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.json")
 # t(lang, "key", ...) / ui.t("en", 'key'): a literal key; f-strings and variables are checked below by family.
 LITERAL_KEY = re.compile(r"\bt\(\s*[^,()]+,\s*([\"'])([^\"'\\{}]+)\1\s*[,)]")
+STUDY = ROOT / "src" / "nttqa" / "study"
+# A quiz question's wording in the study catalogue: _stem("quiz_year_fill", ...), _same_stem("quiz_source_mc", ...).
+STEM_KEY = re.compile(r"\b_(?:same_)?stem\(\s*([\"'])([^\"'\\{}]+)\1\s*[,)]")
+# A table of texts keyed by language ({"en": ..., "id": ...}): texts belong in a catalogue.
+LANG_KEYED = re.compile(r"[\"'](?:en|id)[\"']\s*:")
 
 
 def catalogue_files() -> dict[str, dict[str, Path]]:
@@ -61,6 +66,27 @@ def test_every_literal_key_the_interface_asks_for_exists() -> None:
         assert not found - keys, f"{path.name} asks for keys missing from ui.en.json: {sorted(found - keys)}"
         asked |= found
     assert len(asked) >= 100  # the regex still sees the calls
+
+
+def test_every_literal_key_the_study_tools_ask_for_exists() -> None:
+    keys = set(load("study", "en"))
+    asked: dict[str, str] = {}
+    for path in sorted(STUDY.glob("*.py")):
+        code = path.read_text(encoding="utf-8")
+        for m in [*LITERAL_KEY.finditer(code), *STEM_KEY.finditer(code)]:
+            asked.setdefault(m.group(2), path.name)
+    missing = {key: name for key, name in asked.items() if key not in keys}
+    assert not missing, f"study code asks for keys missing from study.en.json: {missing}"
+    assert set(asked) == keys, f"study.en.json has texts no code asks for: {sorted(keys - set(asked))}"
+    assert {"quiz_answer_key", "no_reference_list", "quiz_year_fill"} <= set(asked)  # the regexes still see the calls
+    # The page abbreviations (texts.page_word) are shared with the answers: the messages catalogue.
+    assert {"page", "pages"} <= set(load("messages", "en"))
+
+
+def test_study_code_holds_no_texts_keyed_by_language() -> None:
+    found = [f"{path.name}:{n}" for path in sorted(STUDY.glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if LANG_KEYED.search(line)]
+    assert not found, f"per-language texts in code, move them to data/study.<lang>.json: {found}"
 
 
 def test_every_key_family_built_at_run_time_exists() -> None:

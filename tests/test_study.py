@@ -6,17 +6,19 @@ import argparse
 import importlib.util
 import json
 import re
+import string
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from nttqa.chunk import chunk_document, outline
+from nttqa.messages import load
 from nttqa.parse import read_document
 from nttqa.study.commands import STUDY_COMMANDS, add_study_commands, run_study_command
 from nttqa.study.figures import build_figures, parse_number, series
 from nttqa.study.quiz import KINDS, in_passage, make_quiz, score
-from nttqa.study.reader import abbreviations, highlight, section_text, section_tree, walk
+from nttqa.study.reader import abbreviations, cite, highlight, section_text, section_tree, walk
 from nttqa.study.sources import (NO_REFERENCE_LIST, build_sources, find_source, reference_list_notice,
                                  sources_for_text, sources_supporting)
 from nttqa.study.timeline import build_timeline, events_in_year
@@ -135,6 +137,19 @@ def test_no_reference_list_notice(chunks):
     assert "daftar pustaka" in reference_list_notice(chunks, "id").lower()
     assert "no reference list" in reference_list_notice(chunks, "en").lower()
     assert set(NO_REFERENCE_LIST) == {"id", "en"}
+    for lang in ("en", "id"):  # the notice is the catalogue's, in each language (English for any other)
+        notice = load("study", lang)["no_reference_list"]
+        assert NO_REFERENCE_LIST[lang] == reference_list_notice(chunks, lang) == notice
+    assert reference_list_notice(chunks, "fr") == NO_REFERENCE_LIST["en"]
+
+
+def test_cite_label_page_words_come_from_the_catalogue(chunks):
+    one = cite(next(c for c in chunks if c.pages == "36"), "")
+    two = cite(next(c for c in chunks if c.section == "2.4" and "-" in c.pages), "")
+    assert one.label() == one.label("en") == "2.4 Sejarah Masuknya IOM di Indonesia, p. 36"
+    assert two.label("en") == f"2.4 Sejarah Masuknya IOM di Indonesia, pp. {two.pages}"
+    assert one.label("id").endswith(", hlm. 36") and two.label("id").endswith(f", hlm. {two.pages}")
+    assert load("messages", "id")["page"] == load("messages", "id")["pages"] == "hlm."
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -340,6 +355,28 @@ def test_quiz_languages_and_kinds(chunks):
     assert all("tahun" in it.question.lower() for it in id_)
 
 
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A catalogue text as a regex: its wording literally, each ``{placeholder}`` as anything."""
+    return re.compile("".join(re.escape(part) + (".+?" if name is not None else "")
+                              for part, name, _, _ in string.Formatter().parse(template)), re.S)
+
+
+def test_quiz_questions_are_worded_by_the_catalogue(chunks):
+    for lang in ("en", "id"):
+        texts = {k: v for k, v in load("study", lang).items() if k.startswith("quiz_")}
+        templates = {k: _template_pattern(v) for k, v in texts.items()}
+        used: set[str] = set()
+        for it in make_quiz(chunks, n=1000, lang=lang, seed=1):
+            keys = {k for k, pat in templates.items()
+                    if k.startswith(f"quiz_{it.kind}_") and pat.fullmatch(it.question)}
+            assert keys, (lang, it.kind, it.question)
+            assert not re.search(r"\{\w+\}", it.question), it.question  # every placeholder filled in
+            if any("{cite}" in texts[k] for k in keys):
+                assert it.cite.label(lang) in it.question
+            used |= keys
+        assert {k for k in templates if k != "quiz_answer_key"} == used  # every wording is in use
+
+
 def test_score(chunks):
     items = make_quiz(chunks, n=8, seed=3)
     perfect = score(items, {it.n: it.answer for it in items})
@@ -399,6 +436,14 @@ def test_cli_text_output(chunks, doc, capsys):
     assert rc == 0 and out.startswith(NO_REFERENCE_LIST["en"])
     rc, out = _run(["quiz", "--kinds", "nonsense"], chunks, doc, capsys)
     assert rc == 2
+    rc, out = _run(["sources", "--lang", "id"], chunks, doc, capsys)
+    assert rc == 0 and out.startswith(NO_REFERENCE_LIST["id"]) and "Goma 2020 — 6×; hlm. 32-37" in out
+    rc, out = _run(["sources", "--lang", "en"], chunks, doc, capsys)
+    assert "Goma 2020 — 6×; pp. 32-37" in out
+    for lang, heading, page in (("id", "Kunci jawaban:", "hlm."), ("en", "Answers:", "p")):
+        rc, out = _run(["quiz", "--n", "3", "--lang", lang, "--answers"], chunks, doc, capsys)
+        assert rc == 0 and f"\n{heading}\n1. " in out, out
+        assert re.search(rf"^3\. .+ — .+, {page}\S* \d", out, re.M), out
     assert set(STUDY_COMMANDS) == {"sources", "cite", "timeline", "figures", "outline", "quiz", "glossary"}
 
 

@@ -1,7 +1,8 @@
 """Texts in catalogues, one file per catalogue and language (``data/<name>.<lang>.json``).
 
 ``messages`` holds the answer texts and refusal reasons, ``ui`` the texts of the
-interface (``nttqa.ui.t``) and its starter questions.
+interface (``nttqa.ui.t``) and its starter questions, ``study`` those of the study
+tools (``nttqa.study.texts.t``).
 
 Refusal reasons travel through the pipeline as codes with arguments
 (``Answer.reason`` / ``Answer.reason_args``) and are put into words only here,
@@ -25,7 +26,7 @@ REASON_ARGS: dict[str, tuple[str, ...]] = {
 }
 
 
-CATALOGUES = ("messages", "ui")
+CATALOGUES = ("messages", "ui", "study")
 
 
 @lru_cache(maxsize=None)

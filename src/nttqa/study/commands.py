@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from nttqa.study import texts
 from nttqa.study.figures import build_figures, series
 from nttqa.study.quiz import KINDS, make_quiz
 from nttqa.study.reader import Node, section_text, section_tree
@@ -103,7 +104,7 @@ def _sources(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
         print(notice)
         print()
     for s in found:
-        pages = f"; {'hlm.' if lang == 'id' else 'pp.'} {', '.join(s.pages)}" if s.pages else ""
+        pages = f"; {texts.page_word(lang, plural=True)} {', '.join(s.pages)}" if s.pages else ""
         times = f"{s.count}×"
         print(f"{s.key} — {times}{pages}")
         print(f"    {', '.join(s.sections)}")
@@ -245,7 +246,7 @@ def _quiz(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> in
             print(f"   {chr(ord('A') + k)}) {choice}")
         print()
     if getattr(args, "answers", False):
-        print("Kunci jawaban:" if lang == "id" else "Answers:")
+        print(texts.t(lang, "quiz_answer_key"))
         for it in items:
             letter = f"{chr(ord('A') + it.choices.index(it.answer))}) " if it.choices else ""
             print(f"{it.n}. {letter}{it.answer} — {it.cite.label(lang)}")

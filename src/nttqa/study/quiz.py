@@ -10,7 +10,8 @@ Five kinds, each built from what the other study modules recover:
 Items are multiple choice ("mc", distractors of the same kind from the same
 text) or fill-in-the-blank ("fill").  English stems quote the Indonesian
 sentence.  The answer always occurs in the cited passage; the same seed gives
-the same quiz.
+the same quiz.  The wording of the questions is in the catalogues
+``data/study.<lang>.json`` ("quiz_<kind>_..."); the text only fills it in.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nttqa.study import texts
 from nttqa.study.figures import Figure, build_figures, parse_number
 from nttqa.study.reader import Abbreviation, Cite, abbreviations, cite, sentence_spans
 from nttqa.study.sources import Source, build_sources, without_refs
@@ -52,16 +54,35 @@ class QuizItem:
                 "lang": self.lang, "citation": self.cite.to_dict(), "passage": self.passage}
 
 
+# A question's wording: its key in the study catalogue and the words from the text that fill it in.
+Stem = tuple[str, Mapping[str, str]]
+
+
+def _stem(key: str, **args: str) -> Stem:
+    return key, args
+
+
+def _same_stem(key: str, **args: str) -> dict[str, Stem]:
+    """One wording for both formats (a "fill" item only when no distractors are found)."""
+    stem = _stem(key, **args)
+    return {"mc": stem, "fill": stem}
+
+
 @dataclass(frozen=True)
 class _Candidate:
     kind: str
     answer: str
     pool: str  # distractors come from candidates of the same kind and pool
-    stems: Mapping[str, Mapping[str, str]]  # format -> lang -> question
+    stems: Mapping[str, Stem]  # format -> the question's wording and what fills it in
     cite: Cite
     passage: str
     near: float | None = None  # numeric answers: distractors are drawn near this value
     formats: tuple[str, ...] = ("mc", "fill")
+
+    def question(self, fmt: str, lang: str) -> str:
+        """The question in ``lang``; ``{cite}`` in its wording is where the item comes from."""
+        key, args = self.stems[fmt]
+        return texts.t(lang, key, cite=self.cite.label(lang), **args)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -114,12 +135,7 @@ def _year_candidates(events: Sequence[Event], by_id: Mapping[int, Chunk]) -> lis
         if not chunk or not blanked or not in_passage(answer, chunk.text):
             continue
         seen.add((ev.cite.chunk_id, ev.text))
-        stems = {
-            "fill": {"en": f'Fill in the year (thesis, {ev.cite.label("en")}): "{blanked}"',
-                     "id": f'Isilah tahun yang kosong ({ev.cite.label("id")}): "{blanked}"'},
-            "mc": {"en": f'Which year fills the blank? "{blanked}"',
-                   "id": f'Tahun berapa yang tepat untuk bagian yang kosong? "{blanked}"'},
-        }
+        stems = {"fill": _stem("quiz_year_fill", blanked=blanked), "mc": _stem("quiz_year_mc", blanked=blanked)}
         out.append(_Candidate("year", answer, "year", stems, ev.cite, chunk.text, float(ev.year)))
     return out
 
@@ -138,23 +154,14 @@ def _figure_candidates(figures: Sequence[Figure], by_id: Mapping[int, Chunk]) ->
         if f.table:
             answer = f.raw
             title = f.measure or f.series
-            stems = {
-                "fill": {"en": f'According to {f.table} "{title}" ({f.cite.label("en")}), what is the value for '
-                               f'{f.label}?',
-                         "id": f'Menurut {f.table} "{title}" ({f.cite.label("id")}), berapa nilai untuk {f.label}?'},
-            }
-            stems["mc"] = stems["fill"]
+            stems = _same_stem("quiz_figure_table", table=f.table, title=title, label=f.label)
         else:
             answer = _number_part(f.raw)
             blanked = _blank(f.context or f.cite.sentence, answer)
             if not blanked:
                 continue
-            stems = {
-                "fill": {"en": f'Fill in the number (thesis, {f.cite.label("en")}): "{blanked}"',
-                         "id": f'Isilah angka yang kosong ({f.cite.label("id")}): "{blanked}"'},
-                "mc": {"en": f'Which number fills the blank? "{blanked}"',
-                       "id": f'Angka berapa yang tepat untuk bagian yang kosong? "{blanked}"'},
-            }
+            stems = {"fill": _stem("quiz_figure_fill", blanked=blanked),
+                     "mc": _stem("quiz_figure_mc", blanked=blanked)}
         if not in_passage(answer, chunk.text):
             continue
         pool = f"figure:{f.unit.lower()}:{'%' if answer.endswith('%') else ''}"
@@ -169,15 +176,11 @@ def _abbreviation_candidates(table: Sequence[Abbreviation], by_id: Mapping[int, 
         if not chunk:
             continue
         if in_passage(ab.long, chunk.text):
-            stems = {"mc": {"en": f'In the thesis, what does "{ab.short}" stand for?',
-                            "id": f'Dalam skripsi ini, apa kepanjangan dari "{ab.short}"?'}}
-            stems["fill"] = stems["mc"]
+            stems = _same_stem("quiz_abbreviation_long", short=ab.short)
             out.append(_Candidate("abbreviation", ab.long, "abbreviation:long", stems, ab.cite, chunk.text,
                                   formats=("mc",)))
         if in_passage(ab.short, chunk.text):
-            stems = {"mc": {"en": f'Which abbreviation does the thesis use for "{ab.long}"?',
-                            "id": f'Singkatan apa yang digunakan skripsi ini untuk "{ab.long}"?'}}
-            stems["fill"] = stems["mc"]
+            stems = _same_stem("quiz_abbreviation_short", long=ab.long)
             out.append(_Candidate("abbreviation", ab.short, "abbreviation:short", stems, ab.cite, chunk.text))
     return out
 
@@ -227,13 +230,8 @@ def _definition_candidates(defs: Sequence[Definition], by_id: Mapping[int, Chunk
         blanked = _blank(d.cite.sentence, d.term)
         if not chunk or not blanked or not in_passage(d.term, chunk.text):
             continue
-        stems = {
-            "fill": {"en": f'Which term is defined here? Fill in the blank ({d.cite.label("en")}): "{blanked}"',
-                     "id": f'Istilah apa yang didefinisikan? Isilah bagian yang kosong ({d.cite.label("id")}): '
-                           f'"{blanked}"'},
-            "mc": {"en": f'Which term does the thesis define this way? "{blanked}"',
-                   "id": f'Istilah apa yang didefinisikan dengan cara ini? "{blanked}"'},
-        }
+        stems = {"fill": _stem("quiz_definition_fill", blanked=blanked),
+                 "mc": _stem("quiz_definition_mc", blanked=blanked)}
         out.append(_Candidate("definition", d.term, "definition", stems, d.cite, chunk.text))
     return out
 
@@ -252,9 +250,7 @@ def _source_candidates(sources: Sequence[Source], by_id: Mapping[int, Chunk]) ->
                 continue
             if len(statement) > _WINDOW:
                 statement = "… " + statement[-_WINDOW:].split(" ", 1)[-1]
-            stems = {"mc": {"en": f'Which source does the thesis cite for this statement? "{statement}"',
-                            "id": f'Sumber mana yang dirujuk skripsi ini untuk pernyataan berikut? "{statement}"'}}
-            stems["fill"] = stems["mc"]
+            stems = _same_stem("quiz_source_mc", statement=statement)
             out.append(_Candidate("source", answer, "source", stems, c.cite, chunk.text, formats=("mc",)))
     return out
 
@@ -330,10 +326,10 @@ def make_quiz(chunks: Sequence[Chunk], n: int = 10, lang: str = "en", seed: int 
     for i, cand in enumerate(picked, start=1):
         same = [c for c in pools[cand.kind] if c.pool == cand.pool]
         fmt = rng.choice(cand.formats) if len(cand.formats) > 1 else cand.formats[0]
-        question = cand.stems[fmt][lang]
+        question = cand.question(fmt, lang)
         distractors = _distractors(cand, same, question, rng, _N_CHOICES - 1)
         if fmt == "mc" and not distractors:
-            fmt, question = "fill", cand.stems["fill"][lang]
+            fmt, question = "fill", cand.question("fill", lang)
         choices: tuple[str, ...] = ()
         if fmt == "mc":
             opts = distractors + [cand.answer]

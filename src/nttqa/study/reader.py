@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from nttqa.study import texts
 from nttqa.textutil import split_sentences
 from nttqa.types import Chunk
 
@@ -39,9 +40,8 @@ class Cite:
 
     def label(self, lang: str = "en") -> str:
         """Short human-readable location, e.g. "2.4 Sejarah Masuknya IOM di Indonesia, p. 36"."""
-        page_word = ("hlm." if lang == "id" else "pp.") if "-" in self.pages else ("hlm." if lang == "id" else "p.")
         where = self.section_heading
-        return f"{where}, {page_word} {self.pages}" if self.pages else where
+        return f"{where}, {texts.page_word(lang, '-' in self.pages)} {self.pages}" if self.pages else where
 
     def to_dict(self) -> dict[str, Any]:
         return {

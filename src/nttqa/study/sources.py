@@ -18,16 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nttqa.messages import LANGS
+from nttqa.study import texts
 from nttqa.study.reader import Cite, cite, sentence_spans
 from nttqa.textutil import Ref, find_refs
 from nttqa.types import Chunk
 
-NO_REFERENCE_LIST = {
-    "id": ("Skripsi ini tidak memiliki daftar pustaka; sumber-sumber di bawah ini disusun dari rujukan "
-           "dalam teks (nama penulis, tahun, halaman), sehingga judul dan penerbitnya tidak diketahui."),
-    "en": ("The thesis has no reference list (bibliography); the sources below are rebuilt from its in-text "
-           "references (author, year, page), so their titles and publishers are unknown."),
-}
+# The notice in each language; the texts live in the catalogue (key "no_reference_list").
+NO_REFERENCE_LIST = {lang: texts.t(lang, "no_reference_list") for lang in LANGS}
 
 _REFERENCE_LIST_NAMES = ("DAFTAR PUSTAKA", "BIBLIOGRAPHY", "REFERENCES", "DAFTAR REFERENSI", "REFERENSI")
 _MAX_CLAIM_BACK = 3  # sentences before a parenthetical reference that it may still support
@@ -40,7 +38,7 @@ def has_reference_list(chunks: Sequence[Chunk]) -> bool:
 
 def reference_list_notice(chunks: Sequence[Chunk], lang: str = "en") -> str:
     """The no-reference-list notice, or "" when the document does have one."""
-    return "" if has_reference_list(chunks) else NO_REFERENCE_LIST["id" if lang == "id" else "en"]
+    return "" if has_reference_list(chunks) else texts.t(lang, "no_reference_list")
 
 
 @dataclass(frozen=True)
