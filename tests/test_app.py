@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from fake_llm_server import FakeLLMServer, Reply  # noqa: E402
 from nttqa import ui  # noqa: E402
+from nttqa.messages import message  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -91,7 +92,7 @@ def test_question_gets_a_cited_answer(question: str, lang: str) -> None:
     page_word = "hlm." if lang == "id" else "p."
     assert re.search(rf"{re.escape(page_word)} \w+", body)
     if c.pages_estimated:
-        assert ui.t(lang, "estimated") in body
+        assert message(lang, "page_estimated") in body
     if c.refs:
         assert ui.esc(c.refs[0]) in body  # the thesis' own reference
     # "Open in reader" under each citation.

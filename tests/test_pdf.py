@@ -21,7 +21,8 @@ from nttqa.parse import (
     read_document,
     roman,
 )
-from nttqa.types import Document, Page, Paragraph, page_ref
+from nttqa import locate
+from nttqa.types import Document, Page, Paragraph
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -266,11 +267,14 @@ def test_headers_footers_and_page_numbers_are_not_text(realistic_doc):
     # A paragraph broken by the page end goes on after the next page's header.
     assert any("meningkat tajam di wilayah Timor, Sumba dan Flores" in t for t in texts)
     c11 = next(c for c in chunks if c.section == "1.1")
-    assert (c11.pages, c11.pages_ref) == ("1-2", "1-2 (PDF pp. 8-9)")
+    assert (c11.pages, c11.pdf_pages) == ("1-2", "8-9")
+    assert locate.page_text(c11.pages, "en", False, c11.pdf_pages) == "pp. 1-2 (PDF pp. 8-9)"
+    assert locate.page_text(c11.pages, "id", False, c11.pdf_pages) == "hlm. 1-2 (hlm. PDF 8-9)"
     c31 = next(c for c in chunks if c.section == "3.1")
-    assert (c31.page_start, c31.pages, c31.pages_ref) == (16, "9", "9 (PDF p. 16)")
+    assert (c31.page_start, c31.pages, c31.pdf_pages) == (16, "9", "16")
+    assert locate.of(c31, "en").endswith("p. 9 (PDF p. 16)")
     front = next(c for c in chunks if c.chapter == "ABSTRAK")
-    assert front.pages_ref == "ii (PDF p. 4)"
+    assert locate.page_text(front.pages, "en", False, front.pdf_pages) == "p. ii (PDF p. 4)"
 
 
 def test_declared_page_labels_win_over_printed_numbers(tmp_path):
@@ -327,6 +331,7 @@ def test_printed_numbers_and_page_refs():
         ("arabic", 37), ("arabic", 12), ("roman", 4), ("roman", 14), None, None, None, None]
     assert [roman(n) for n in (1, 4, 9, 14, 40)] == ["i", "iv", "ix", "xiv", "xl"]
     assert layout_key("2 Bab 1. Pendahuluan") == "# Bab #. Pendahuluan"
-    assert page_ref("37", 52) == "37 (PDF p. 52)"
-    assert page_ref("37-38", 52, 53) == "37-38 (PDF pp. 52-53)"
-    assert page_ref("52", 52) == "52" and page_ref("8-9", 8, 9) == "8-9"
+    assert locate.page_text("37", "en", pdf_pages="52") == "p. 37 (PDF p. 52)"
+    assert locate.page_text("37-38", "en", pdf_pages="52-53") == "pp. 37-38 (PDF pp. 52-53)"
+    assert locate.page_text("52", "en", pdf_pages="52") == "p. 52"
+    assert locate.page_text("44", "id", estimated=True) == "hlm. 44 (halaman perkiraan)"

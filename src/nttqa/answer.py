@@ -34,15 +34,12 @@ import numpy as np
 from nttqa.config import Settings, llm_api_key
 from nttqa.decide import Model, load_model
 from nttqa.index import analyze
+from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.retrieve import Retriever
 from nttqa.textutil import Ref, find_refs, whole_number
 from nttqa.types import Answer, Chunk, Citation, Hit
-
-
-def ui_text(lang: str, key: str) -> str:
-    return message(lang, key)
 
 
 @dataclass(frozen=True)
@@ -151,10 +148,9 @@ class Assessment:
 
 
 def where(chunk: Chunk, lang: str) -> str:
-    """"§3.1.1 Instrumen, p. 45" in the reply language."""
-    sec = f"§{chunk.section} {chunk.section_title}".strip() if chunk.section else (chunk.chapter or chunk.doc)
-    pword = message(lang, "pages" if "-" in chunk.pages else "page")
-    return f"{sec}, {pword} {chunk.pages}" if chunk.pages else sec
+    """"§3.1.1 Instrumen, p. 45" in the reply language (estimated pages are marked in the
+    sources, not inside the answer's sentences)."""
+    return locate.of(chunk, lang, mark_estimated=False)
 
 
 def _for_embedder(model: Model | None, embedder_id: str) -> Model | None:
@@ -753,7 +749,8 @@ def _strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
 def _citation(n: int, chunk: Chunk, quote: str, refs: tuple[str, ...]) -> Citation:
     return Citation(n=n, doc=chunk.doc, chapter=chunk.chapter, section=chunk.section,
                     section_title=chunk.section_title, pages=chunk.pages, pages_estimated=chunk.pages_estimated,
-                    quote=quote, refs=refs, chunk_id=chunk.id, passage=chunk.text, lang=chunk.lang)
+                    quote=quote, refs=refs, chunk_id=chunk.id, passage=chunk.text, lang=chunk.lang,
+                    pdf_pages=chunk.pdf_pages)
 
 
 def _with_notice(a: Answer, notice: str) -> Answer:

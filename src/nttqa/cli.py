@@ -130,7 +130,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _format_answer(a) -> str:
-    from nttqa.answer import ui_text
+    from nttqa import locate
 
     lines = [a.text]
     if a.notice and not a.refused:
@@ -138,16 +138,13 @@ def _format_answer(a) -> str:
     if a.citations:
         lines.append("")
         for c in a.citations:
-            est = f" ({ui_text(a.language, 'estimated')})" if c.pages_estimated else ""
             refs = f" — {'; '.join(c.refs)}" if c.refs else ""
-            pword = ui_text(a.language, "pages" if "-" in c.pages else "page")
-            lines.append(f"[{c.n}] {c.doc}, {c.chapter}, {c.section_heading}, {pword} {c.pages}{est}{refs}")
+            pages = locate.page_text(c.pages, a.language, c.pages_estimated, c.pdf_pages)
+            lines.append(f"[{c.n}] {c.doc}, {c.chapter}, {c.section_heading}, {pages}{refs}")
     if a.refused and a.related:
         lines.append("")
         for h in a.related:
-            pword = ui_text(a.language, "pages" if "-" in h.chunk.pages else "page")
-            lines.append(f"  ~ {h.chunk.section_heading or h.chunk.chapter}, {pword} {h.chunk.pages}: "
-                         f"{h.chunk.text[:160]}…")
+            lines.append(f"  ~ {locate.of(h.chunk, a.language, mark_estimated=False)}: {h.chunk.text[:160]}…")
     return "\n".join(lines)
 
 

@@ -28,16 +28,6 @@ class Page:
     estimated: bool = False
 
 
-def page_ref(label: str, pdf_first: int, pdf_last: int | None = None) -> str:
-    """A printed page (range) with the PDF page(s) where they differ: "37 (PDF p. 52)",
-    "37-38 (PDF pp. 52-53)"; just ``label`` when it is the PDF index ("52")."""
-    last = pdf_first if pdf_last is None else pdf_last
-    pdf = str(pdf_first) if last == pdf_first else f"{pdf_first}-{last}"
-    if not label or label == pdf:
-        return label
-    return f"{label} (PDF {'p.' if last == pdf_first else 'pp.'} {pdf})"
-
-
 @dataclass(frozen=True)
 class Paragraph:
     """A logical paragraph (hard-wrapped lines joined) with its source span."""
@@ -113,10 +103,13 @@ class Chunk:
         return first if first == last else f"{first}-{last}"
 
     @property
-    def pages_ref(self) -> str:
-        """``pages`` with the PDF pages where the printed numbers differ: "1-2 (PDF pp. 8-9)".
-        Estimated pages (plain text input) are no PDF pages: just ``pages``."""
-        return self.pages if self.pages_estimated else page_ref(self.pages, self.page_start, self.page_end)
+    def pdf_pages(self) -> str:
+        """The PDF page(s) when the printed numbers differ ("8-9" for printed "1-2"), else "".
+        Estimated pages (plain text input) have no PDF pages."""
+        if self.pages_estimated or not self.page_start:
+            return ""
+        pdf = str(self.page_start) if self.page_end in (0, self.page_start) else f"{self.page_start}-{self.page_end}"
+        return "" if pdf == self.pages else pdf
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -177,6 +170,7 @@ class Citation:
     chunk_id: int
     passage: str  # the whole passage, to show the quote in context
     lang: str = "id"
+    pdf_pages: str = ""  # the PDF page(s) when the printed numbers differ (Chunk.pdf_pages)
 
     @property
     def section_heading(self) -> str:
@@ -193,6 +187,7 @@ class Citation:
             "section_number": self.section,
             "pages": self.pages,
             "pages_estimated": self.pages_estimated,
+            "pdf_pages": self.pdf_pages,
             "quote": self.quote,
             "refs": list(self.refs),
             "chunk_id": self.chunk_id,

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, Iterable, Mapping, Sequence
 
+from nttqa import locate
 from nttqa.messages import load
 from nttqa.types import Answer, Chunk, Citation
 
@@ -128,53 +129,36 @@ def squash(text: str) -> str:
 # --------------------------------------------------------------------------- locations
 
 
-def page_text(pages: str, estimated: bool, lang: str) -> str:
-    """"p. 44", "pp. 9-10", "hlm. 44 (halaman perkiraan)"."""
-    if not pages:
-        return ""
-    word = t(lang, "pages_word") if "-" in pages else t(lang, "page_word")
-    out = f"{word} {pages}"
-    return f"{out} ({t(lang, 'estimated')})" if estimated else out
+def page_text(pages: str, estimated: bool, lang: str, pdf_pages: str = "") -> str:
+    """"p. 44", "pp. 9-10", "hlm. 44 (halaman perkiraan)" (``locate.page_text``)."""
+    return locate.page_text(pages, lang, estimated, pdf_pages)
 
 
-def heading_of(section: str, section_title: str, chapter: str) -> str:
-    """"3.1 Analisis Peran IOM ...", a chapter's opening text "BAB II FAKTOR ...", or the part ("ABSTRACT")."""
-    if section and section_title:
-        return f"{section} {section_title}"
-    if not section and section_title and chapter and not section_title.startswith(chapter):
-        return f"{chapter} {section_title}"  # before the chapter's first section: say which chapter
-    return section or section_title or chapter
+heading_of = locate.heading_of
 
 
 def location(section: str, section_title: str, chapter: str, pages: str, estimated: bool, lang: str,
-             doc: str = "") -> str:
-    """"§3.1 Analisis Peran IOM di NTT ..., p. 44 (page estimated)"; a passage outside any
-    chapter or section (a short note with no headings) is named by its document."""
-    head = heading_of(section, section_title, chapter) or doc
-    sign = "§" if section and re.match(r"\d", section) else ""
-    where = f"{sign}{head}"
-    pt = page_text(pages, estimated, lang)
-    return ", ".join(p for p in (where, pt) if p)
+             doc: str = "", pdf_pages: str = "") -> str:
+    """"§3.1 Analisis Peran IOM di NTT ..., p. 44 (page estimated)" (``locate.location``)."""
+    return locate.location(section, section_title, chapter, pages, lang, estimated, pdf_pages, doc)
 
 
 def citation_location(c: Citation, lang: str) -> str:
-    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang, c.doc)
+    return locate.of(c, lang)
 
 
 def chunk_location(c: Chunk, lang: str) -> str:
-    return location(c.section, c.section_title, c.chapter, c.pages, c.pages_estimated, lang, c.doc)
+    return locate.of(c, lang)
 
 
 def cite_location(cite: Any, lang: str) -> str:
     """For a study item's ``Cite``."""
-    return location(cite.section, cite.section_title, cite.chapter, cite.pages, cite.pages_estimated, lang)
+    return locate.of(cite, lang)
 
 
 def term_location(term: Any, lang: str) -> str:
     """Where the glossary found a term's definition; "—" for curated terms."""
-    if not term.pages:
-        return "—"
-    return location(term.section, term.section_title, term.chapter, term.pages, term.pages_estimated, lang)
+    return locate.of(term, lang) if term.pages else "—"
 
 
 def chapter_of(c: Citation | Chunk) -> str:
@@ -326,7 +310,7 @@ def tree_html(nodes: Sequence[Any], lang: str) -> str:
     rows = []
     for n in walk(nodes):
         pages = n.page if not n.page_end or n.page_end == n.page else f"{n.page}–{n.page_end}"
-        word = t(lang, "pages_word") if "–" in pages else t(lang, "page_word")
+        word = locate.page_word(lang, "–" in pages)
         rows.append(f'<div class="lvl{min(int(n.level), 2)}">{esc(n.heading)} '
                     f'<span class="pg">· {esc(word)} {esc(pages)}</span></div>')
     return f'<div class="nttqa-tree">{"".join(rows)}</div>'
@@ -486,7 +470,7 @@ def outline_options(docs: Sequence[Mapping[str, Any]], lang: str) -> tuple[list[
             if n.number in labels:
                 continue
             pages = n.page if not n.page_end or n.page_end == n.page else f"{n.page}–{n.page_end}"
-            word = t(lang, "pages_word") if "–" in pages else t(lang, "page_word")
+            word = locate.page_word(lang, "–" in pages)
             keys.append(n.number)
             indent = "\u2003" * int(n.level)
             labels[n.number] = f"{indent}{n.heading} · {word} {pages}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nttqa.messages import load, message
+from nttqa import locate
+from nttqa.messages import load
 
 
 def t(lang: str, key: str, **fmt: Any) -> str:
@@ -18,6 +19,4 @@ def t(lang: str, key: str, **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def page_word(lang: str, plural: bool) -> str:
-    """The abbreviation for one page or a range of pages: "p." / "pp." in English, "hlm." in Indonesian."""
-    return message(lang, "pages" if plural else "page")
+page_word = locate.page_word  # "p." / "pp." in English, "hlm." in Indonesian
