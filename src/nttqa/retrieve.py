@@ -214,7 +214,12 @@ class Retriever:
         if self.params.use_expansion and info.lang == "en" and info.expansions:
             # An English question against an Indonesian text: its glossary translations go into
             # the dense query too, so the encoder sees the words the thesis uses.
-            extra = [e for e in info.expansions if e.lower() not in question.lower()]
+            # At most twice as many characters as the question: the encoder's time grows with
+            # the text, and a warm answer stays within its budget.
+            extra: list[str] = []
+            for e in info.expansions:
+                if e.lower() not in question.lower() and sum(map(len, extra)) + len(e) <= 2 * len(question):
+                    extra.append(e)
             qtext = question + (" (" + "; ".join(extra) + ")" if extra else "")
         elif self.params.use_expansion and info.expansions and info.abbreviations:
             longs = [e for e in self.useful_expansions(info) if len(e) > 6 and e[:1].isupper()][:3]
