@@ -438,8 +438,9 @@ def test_cli_text_output(chunks, doc, capsys):
     assert rc == 2
     rc, out = _run(["sources", "--lang", "id"], chunks, doc, capsys)
     assert rc == 0 and out.startswith(NO_REFERENCE_LIST["id"]) and "Goma 2020 — 6×; hlm. 32-37" in out
+    assert re.search(r"^\d+ sumber, \d+ kutipan$", out, re.M)  # the summary line in the asker's language
     rc, out = _run(["sources", "--lang", "en"], chunks, doc, capsys)
-    assert "Goma 2020 — 6×; pp. 32-37" in out
+    assert "Goma 2020 — 6×; pp. 32-37" in out and re.search(r"^\d+ sources, \d+ citations$", out, re.M)
     for lang, heading, page in (("id", "Kunci jawaban:", "hlm."), ("en", "Answers:", "p")):
         rc, out = _run(["quiz", "--n", "3", "--lang", lang, "--answers"], chunks, doc, capsys)
         assert rc == 0 and f"\n{heading}\n1. " in out, out

@@ -109,7 +109,7 @@ def _sources(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
         print(f"{s.key} — {times}{pages}")
         print(f"    {', '.join(s.sections)}")
     print()
-    print(f"{len(found)} sources, {sum(s.count for s in found)} citations")
+    print(texts.t(lang, "sources_summary", sources=len(found), citations=sum(s.count for s in found)))
     return 0
 
 
