@@ -77,8 +77,9 @@ _DEFINES = re.compile(
     r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
 _MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
            r"february|march|may|june|july|august|october|december")
-_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:1[89]|20)\d\d", re.I)
-_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.I)
+_DAY_MONTH_RX = rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b"
+_DAY_MONTH = re.compile(_DAY_MONTH_RX, re.I)
+_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|{_DAY_MONTH_RX}|\b(?:{_MONTHS})\s+(?:1[89]|20)\d\d", re.I)
 
 # Question words and words about the thesis itself: they say what is asked, not about what.
 _META = frozenset(analyze(

@@ -73,41 +73,36 @@ def sentence_spans(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
 def embed_chunks(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = _noop
                  ) -> tuple["np.ndarray", list[tuple[int, int, int]], "np.ndarray"]:
     """Passage vectors, sentence spans and sentence vectors of ``chunks``."""
-    import numpy as np
-
     from nttqa.chunk import embedding_text
 
-    texts = [embedding_text(c) for c in chunks]
-    vecs = []
-    step = 16
-    for i in range(0, len(texts), step):
-        vecs.append(embedder.embed_passages(texts[i:i + step]))
-        say("embed passages", min(i + step, len(texts)), len(texts))
-    vectors = np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32)
+    vectors = _embed_batches([embedding_text(c) for c in chunks], embedder.embed_passages, embedder.dim, 16,
+                             "embed passages", say)
     sents = sentence_spans(chunks)
     by_id = {c.id: c for c in chunks}
-    stexts = [by_id[cid].text[s:e] for cid, s, e in sents]
-    svecs = []
-    for i in range(0, len(stexts), 32):
-        svecs.append(embedder.embed_passages(stexts[i:i + 32]))
-        say("embed sentences", min(i + 32, len(stexts)), len(stexts))
-    svectors = np.vstack(svecs) if svecs else np.zeros((0, embedder.dim), np.float32)
+    svectors = _embed_batches([by_id[cid].text[s:e] for cid, s, e in sents], embedder.embed_passages,
+                              embedder.dim, 32, "embed sentences", say)
     return vectors, sents, svectors
+
+
+def _embed_batches(texts: Sequence[str], embed: Callable[[Sequence[str]], "np.ndarray"], dim: int, step: int,
+                   stage: str, say: Progress) -> "np.ndarray":
+    """``embed`` over ``texts`` ``step`` at a time, reporting progress as ``stage``."""
+    import numpy as np
+
+    vecs = []
+    for i in range(0, len(texts), step):
+        vecs.append(embed(texts[i:i + step]))
+        say(stage, min(i + step, len(texts)), len(texts))
+    return np.vstack(vecs) if vecs else np.zeros((0, dim), np.float32)
 
 
 def embed_vocabulary(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = _noop
                      ) -> tuple[list[str], "np.ndarray"]:
     """The corpus' content words and their vectors (embedded as queries, as question words are)."""
-    import numpy as np
-
     from nttqa.textutil import vocabulary
 
     words = vocabulary(c.text for c in chunks)
-    vecs = []
-    for i in range(0, len(words), 64):
-        vecs.append(embedder.embed_queries(words[i:i + 64]))
-        say("embed vocabulary", min(i + 64, len(words)), len(words))
-    return words, (np.vstack(vecs) if vecs else np.zeros((0, embedder.dim), np.float32))
+    return words, _embed_batches(words, embedder.embed_queries, embedder.dim, 64, "embed vocabulary", say)
 
 
 def document_metadata(d: Document) -> dict:
@@ -199,12 +194,12 @@ class Pipeline:
         since this snapshot was loaded, load the database anew and serve from it (True).  Checks
         at most once per ``every`` seconds (one small query); a file index never changes under a
         running process (``nttqa build`` writes a new folder), so it is never reloaded here."""
-        version = getattr(self.store, "current_version", None)
-        if version is None or time.monotonic() - self._checked < every:
+        if not hasattr(self.store, "current_version") or time.monotonic() - self._checked < every:
             return False
         with self._lock:
             self._checked = time.monotonic()
-            if version() == self.store.version:
+            # Asked of the store served now: another thread may have reloaded while this one waited.
+            if self.store.current_version() == self.store.version:
                 return False
             from nttqa.pgstore import load_store
 
