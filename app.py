@@ -17,7 +17,7 @@ import logging
 
 import streamlit as st
 
-from nttqa import ui
+from nttqa import locate, ui
 from nttqa.config import load_settings
 from nttqa.errors import (CorruptIndexError, IndexMissingError, NttqaError, QuestionError,
                           StaleIndexError)
@@ -31,7 +31,11 @@ E = ui.md_escape
 st.set_page_config(page_title=f"nttqa · {t('id', 'app_title')} / {t('en', 'app_title')}",
                    page_icon=":material/menu_book:", initial_sidebar_state="auto")
 # Widgets whose option labels follow the interface language (see keep_choices_shown).
-LABELLED_WIDGETS = ("page", "ui_lang_choice", "mode", "reader_key", "quiz_lang", "quiz_kinds")
+LABELLED_WIDGETS = ("ui_lang_choice", "mode", "reader_key", "quiz_lang", "quiz_kinds")
+# Each view has its own address (/, /sources, /glossary, ...) and its icon in the navigation.
+PAGE_ICONS = {"chat": ":material/chat:", "sources": ":material/format_quote:", "glossary": ":material/dictionary:",
+              "timeline": ":material/timeline:", "figures": ":material/bar_chart:", "reader": ":material/menu_book:",
+              "quiz": ":material/quiz:"}
 
 
 # --------------------------------------------------------------------------- loading
@@ -52,7 +56,7 @@ def settings_key(settings) -> str:
 
 
 def init_state() -> None:
-    defaults = {"turns": [], "page": "chat", "ui_lang_choice": "auto", "pending": None,
+    defaults = {"turns": [], "page": "chat", "goto": None, "ui_lang_choice": "auto", "pending": None,
                 "reader_focus": None}
     for k, v in defaults.items():
         if k not in st.session_state:
@@ -88,7 +92,7 @@ def keep_choices_shown(lang: str) -> None:
 
 
 def open_reader(target: ui.ReaderTarget) -> None:
-    st.session_state.page = "reader"
+    st.session_state.goto = "reader"  # a callback may not switch pages itself: main() does
     st.session_state.reader_key = target.key
     st.session_state.reader_focus = target
 
@@ -100,7 +104,7 @@ def reader_button(lang: str, key: str, target: ui.ReaderTarget) -> None:
 
 
 def ask_starter(question: str) -> None:
-    st.session_state.page = "chat"
+    st.session_state.goto = "chat"
     st.session_state.pending = question
 
 
@@ -141,8 +145,6 @@ def render_index_problem(err: NttqaError, settings, lang: str) -> None:
 def render_sidebar(pipeline, settings, lang: str) -> dict:
     sb = st.sidebar
     sb.markdown(f"### :material/menu_book: nttqa\n{t(lang, 'app_title')}")
-    sb.radio(t(lang, "nav"), ui.PAGES, key="page", format_func=lambda p: t(lang, f"page_{p}"))
-    sb.divider()
     sb.radio(t(lang, "ui_lang"), ui.LANG_CHOICES, key="ui_lang_choice",
              format_func=lambda c: t(lang, f"lang_{c}"))
     llm_ready = bool(settings.llm_base_url and settings.llm_model)
@@ -182,7 +184,7 @@ def render_citation(c, idx: int, lang: str, outline) -> None:
 
 def render_hit(h, key: str, lang: str, outline, excerpt: int = 320) -> None:
     with st.container(border=True):
-        st.html(f'<div class="nttqa-cite-head">{ui.esc(ui.chunk_location(h.chunk, lang))}</div>')
+        st.html(ui.card_html(head=ui.where(h.chunk, lang)))
         text = ui.squash(h.chunk.text)
         short = text if len(text) <= excerpt else text[:excerpt].rsplit(" ", 1)[0] + " …"
         st.html(ui.highlight_html(short, table=h.chunk.kind == "table"))
@@ -330,9 +332,8 @@ def page_sources(pipeline, lang: str) -> None:
             st.markdown(f"**{t(lang, 'cited_in')}:**")
             for ci, sc in enumerate(src.citations):
                 with st.container(border=True):
-                    st.html(f'<div class="nttqa-cite-head">{ui.esc(ui.cite_location(sc.cite, lang))}</div>'
-                            f'<div class="nttqa-cite-sub">{ui.esc(sc.as_written)}</div>'
-                            + ui.highlight_html(sc.claim, sc.cite.sentence))
+                    st.html(ui.card_html(ui.where(sc.cite, lang), sc.as_written,
+                                         ui.highlight_html(sc.claim, sc.cite.sentence)))
                     reader_button(lang, f"src-{si}-{ci}-{src.key}", ui.cite_target(sc.cite, s.outline))
 
 
@@ -356,9 +357,8 @@ def page_glossary(pipeline, lang: str) -> None:
             if not x.sentence:
                 continue
             with st.container(border=True):
-                st.html(f'<div class="nttqa-cite-head">{ui.esc(x.term)} — {ui.esc(x.meaning)}</div>'
-                        f'<div class="nttqa-cite-sub">{ui.esc(ui.term_location(x, lang))}</div>'
-                        + ui.highlight_html(x.sentence, x.term))
+                st.html(ui.card_html(f"{x.term} — {x.meaning}", ui.term_location(x, lang),
+                                     ui.highlight_html(x.sentence, x.term)))
                 chunk = s.by_id.get(x.chunk_id)
                 if chunk is not None:
                     reader_button(lang, f"gl-{i}-{x.term}", ui.reader_target(chunk, s.outline, x.sentence))
@@ -386,11 +386,8 @@ def page_timeline(pipeline, lang: str) -> None:
     st.vega_lite_chart(spec=ui.timeline_spec(events, lang), width="stretch")
     for i, ev in enumerate(events):
         with st.container(border=True):
-            refs = f'<div class="nttqa-ref"><b>{ui.esc(t(lang, "refs"))}:</b> {ui.esc("; ".join(ev.refs))}</div>' \
-                if ev.refs else ""
-            st.html(f'<div class="nttqa-cite-head">{ui.esc(ev.date)} · {ui.esc(t(lang, ev.kind))}</div>'
-                    f'<div class="nttqa-cite-sub">{ui.esc(ui.cite_location(ev.cite, lang))}</div>'
-                    + ui.highlight_html(ev.cite.sentence, ev.text, window=260) + refs)
+            st.html(ui.card_html(f"{ev.date} · {t(lang, ev.kind)}", ui.where(ev.cite, lang),
+                                 ui.highlight_html(ev.cite.sentence, ev.text, window=260), ev.refs, t(lang, "refs")))
             reader_button(lang, f"tl-{i}-{ev.cite.chunk_id}-{ev.date}", ui.cite_target(ev.cite, s.outline, ev.text))
 
 
@@ -402,11 +399,11 @@ def page_figures(pipeline, lang: str) -> None:
         st.subheader(E(name))
         st.vega_lite_chart(spec=ui.figure_spec(figs, lang), width="stretch")
         line = next((f.source_line for f in figs if f.source_line), "")
-        where = ui.cite_location(figs[0].cite, lang)
+        where = ui.where(figs[0].cite, lang)
         st.caption(f"{E(line) if line else t(lang, 'no_source_line')} — {E(where)}")
         with st.expander(t(lang, "values")):
             rows = [{t(lang, "label"): f.label, t(lang, "as_written_short"): f.raw, t(lang, "year"): str(f.year) if f.year else "",
-                     t(lang, "where"): ui.cite_location(f.cite, lang), t(lang, "refs"): "; ".join(f.refs)}
+                     t(lang, "where"): ui.where(f.cite, lang), t(lang, "refs"): "; ".join(f.refs)}
                     for f in figs]
             st.dataframe(rows, hide_index=True, width="stretch")
         reader_button(lang, f"fig-{i}", ui.cite_target(figs[0].cite, s.outline))
@@ -432,17 +429,17 @@ def page_reader(pipeline, lang: str) -> None:
     if focus is not None:
         st.info(t(lang, "from_citation"), icon=":material/ink_highlighter:")
         if len(passages) > 1:  # show it first; it is highlighted in place below too
-            st.markdown(f"**{t(lang, 'cited_passage')}** · {E(ui.chunk_location(s.by_id[focus.chunk_id], lang))}")
+            st.markdown(f"**{t(lang, 'cited_passage')}** · {E(ui.where(s.by_id[focus.chunk_id], lang))}")
             st.html(ui.chunk_html(s.by_id[focus.chunk_id], focus.quote))
             st.divider()
     st.caption(t(lang, "passages_in_section", n=len(passages)))
     heading = None
     for c in passages:
-        h = ui.heading_of(c.section, c.section_title, c.chapter)
+        h = locate.heading_of(c.section, c.section_title, c.chapter)
         if h != heading:
             st.markdown(f"#### {E(h)}")
             heading = h
-        st.caption(E(ui.page_text(c.pages, c.pages_estimated, lang)) + (f" · {t(lang, 'table')}" if c.kind == "table" else ""))
+        st.caption(E(locate.page_text(c.pages, lang, c.pages_estimated, c.pdf_pages)) + (f" · {t(lang, 'table')}" if c.kind == "table" else ""))
         quote = focus.quote if focus is not None and c.id == focus.chunk_id else ""
         st.html(ui.chunk_html(c, quote))
 
@@ -493,8 +490,8 @@ def page_quiz(pipeline, lang: str) -> None:
         with st.container(border=True):
             st.markdown(f"{icon} **{it.n}. {verdict}** · {t(lang, 'quiz_right_answer')}: **{E(it.answer)}**"
                         + (f" · {t(lang, 'quiz_your_answer')}: {E(r['given'])}" if r["answered"] and not r["correct"] else ""))
-            st.html(f'<div class="nttqa-cite-sub">{ui.esc(ui.cite_location(it.cite, lang))}</div>'
-                    + ui.highlight_html(it.passage, it.cite.sentence, window=220))
+            st.html(ui.card_html(sub=ui.where(it.cite, lang),
+                                 body=ui.highlight_html(it.passage, it.cite.sentence, window=220)))
             reader_button(lang, f"quiz-open-{quiz_id}-{it.n}", ui.cite_target(it.cite, s.outline))
 
 
@@ -522,21 +519,25 @@ def main() -> None:
         st.stop()
     keep_choices_shown(lang)
     opts = render_sidebar(pipeline, settings, lang)
-    page = st.session_state.page
-    if page == "chat":
-        page_chat(pipeline, settings, opts, lang)
-    elif page == "sources":
-        page_sources(pipeline, lang)
-    elif page == "glossary":
-        page_glossary(pipeline, lang)
-    elif page == "timeline":
-        page_timeline(pipeline, lang)
-    elif page == "figures":
-        page_figures(pipeline, lang)
-    elif page == "reader":
-        page_reader(pipeline, lang)
-    elif page == "quiz":
-        page_quiz(pipeline, lang)
+    views = {
+        "chat": lambda: page_chat(pipeline, settings, opts, lang),
+        "sources": lambda: page_sources(pipeline, lang),
+        "glossary": lambda: page_glossary(pipeline, lang),
+        "timeline": lambda: page_timeline(pipeline, lang),
+        "figures": lambda: page_figures(pipeline, lang),
+        "reader": lambda: page_reader(pipeline, lang),
+        "quiz": lambda: page_quiz(pipeline, lang),
+    }
+    pages = {name: st.Page(view, title=t(lang, f"page_{name}"), icon=PAGE_ICONS[name], default=name == "chat",
+                           url_path="" if name == "chat" else name)
+             for name, view in views.items()}
+    current = st.navigation(list(pages.values()), position="sidebar")
+    goto = st.session_state.goto
+    st.session_state.goto = None
+    if goto in pages and pages[goto].url_path != current.url_path:
+        st.switch_page(pages[goto])  # "open in reader", a starter question: another view asked for
+    st.session_state.page = next(name for name, p in pages.items() if p.url_path == current.url_path)
+    current.run()
     fill_download(opts["download"], pipeline, current_lang())
 
 

@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from nttqa.bench import FALLBACK_QUESTIONS, default_gold
 from nttqa.config import load_settings
 from nttqa.pipeline import Pipeline
+from nttqa.scale import FALLBACK_QUESTIONS, default_gold
 
 
 def main() -> None:

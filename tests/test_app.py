@@ -17,7 +17,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from fake_llm_server import FakeLLMServer, Reply  # noqa: E402
-from nttqa import ui  # noqa: E402
+from nttqa import locate, ui  # noqa: E402
 from nttqa.messages import message  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def test_question_gets_a_cited_answer(question: str, lang: str) -> None:
     assert 'class="nttqa-marker">[1]</span>' in body  # inline marker in the answer
     assert 'class="nttqa-cite"' in body  # the source block below it
     c = turn.answer.citations[0]
-    assert ui.esc(ui.citation_location(c, lang)) in body  # section and page
+    assert ui.esc(ui.where(c, lang)) in body  # section and page
     assert "<mark>" in body  # the quote highlighted inside its passage
     page_word = "hlm." if lang == "id" else "p."
     assert re.search(rf"{re.escape(page_word)} \w+", body)
@@ -131,7 +131,7 @@ def test_partial_answer_says_what_is_missing_and_cites_what_is_there() -> None:
     # ... then the quotes, without the lead repeated, with their markers and the sources below.
     assert "2021" not in ui.lead_and_quotes(a.text)[1] and "605 orang" in body
     assert 'class="nttqa-marker">[1]</span>' in body and 'class="nttqa-cite"' in body
-    assert ui.esc(ui.citation_location(a.citations[0], "id")) in body
+    assert ui.esc(ui.where(a.citations[0], "id")) in body
     assert any(m.value == f"**{ui.t('id', 'sources_heading')}**" for m in at.markdown)
 
 
@@ -140,10 +140,9 @@ def test_language_switch_resends_the_sidebar_choices() -> None:
     labels, or the browser shows no option selected (the browser test sees that; here, the message)."""
     at = ask(start(), EN_Q)
     at = ask(at, ID_Q)
-    for key in ("page", "ui_lang_choice"):
-        radio = at.sidebar.radio(key=key)
-        assert radio.proto.set_value, key
-        assert radio.value == {"page": "chat", "ui_lang_choice": "auto"}[key]
+    radio = at.sidebar.radio(key="ui_lang_choice")
+    assert radio.proto.set_value
+    assert radio.value == "auto"
 
 
 def test_starter_button_asks_its_question() -> None:
@@ -177,7 +176,7 @@ def test_download_contains_citations(monkeypatch) -> None:
         assert ID_Q.replace("?", "") in text
         for c in turns[0].answer.citations:
             assert f"[{c.n}] " in text
-            assert ui.md_export_escape(ui.citation_location(c, "id")) in text
+            assert ui.md_export_escape(ui.where(c, "id")) in text
             for ref in c.refs:
                 assert ui.md_export_escape(ref) in text
         assert "Papua" in text
@@ -231,10 +230,18 @@ def test_open_in_reader_highlights_the_cited_passage() -> None:
     assert marked and ui.esc(" ".join(c.quote.split()[:4])) in marked[0]
 
 
+def go(at: AppTest, page: str) -> AppTest:
+    """Open a view the way "open in reader" does (AppTest cannot click the navigation's links)."""
+    at.session_state.goto = page
+    at.run()
+    assert at.session_state.page == page
+    return at
+
+
 @pytest.mark.parametrize("page", [p for p in ui.PAGES if p != "chat"])
 def test_study_pages_render(page: str) -> None:
     at = start()
-    at.sidebar.radio(key="page").set_value(page).run()
+    go(at, page)
     assert not at.exception, at.exception
     text = "\n".join([m.value for m in at.markdown] + [h.value for h in at.header] + html_values(at)
                      + [i.value for i in at.info] + [c.value for c in at.caption])
@@ -254,7 +261,7 @@ def test_study_pages_render(page: str) -> None:
 
 def test_quiz_scores_and_links_back() -> None:
     at = start()
-    at.sidebar.radio(key="page").set_value("quiz").run()
+    go(at, "quiz")
     assert not at.exception
     qlang = at.selectbox(key="quiz_lang").value
     kinds = at.multiselect(key="quiz_kinds").value
@@ -274,7 +281,7 @@ def test_quiz_scores_and_links_back() -> None:
 
 def test_glossary_search() -> None:
     at = start()
-    at.sidebar.radio(key="page").set_value("glossary").run()
+    go(at, "glossary")
     at.text_input(key="glossary_q").input("TPPO").run()
     assert not at.exception
     df = at.dataframe[0].value
@@ -397,8 +404,7 @@ def test_export_escapes_and_keeps_structure() -> None:
 def test_a_passage_outside_any_section_is_located_by_its_document() -> None:
     # A short note with no chapter or section heading: the citation names the document, and
     # no stray comma stands where the section would be.
-    from nttqa import ui
 
-    assert ui.location("", "", "", "1", True, "id", "catatan-kuliah.txt").startswith("catatan-kuliah.txt, hlm. 1")
-    assert ui.location("", "", "", "", False, "en", "") == ""
-    assert ui.location("3.1", "Aktor", "BAB III", "45", False, "en", "x.txt") == "§3.1 Aktor, p. 45"
+    assert locate.location("", "", "", "1", "id", True, "", "catatan-kuliah.txt").startswith("catatan-kuliah.txt, hlm. 1")
+    assert locate.location("", "", "", "", "en", False, "", "") == ""
+    assert locate.location("3.1", "Aktor", "BAB III", "45", "en", False, "", "x.txt") == "§3.1 Aktor, p. 45"

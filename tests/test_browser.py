@@ -176,22 +176,42 @@ def test_markup_question_is_inert_in_the_browser(server, browser) -> None:
 
 CHECKED_RADIOS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] [role="radiogroup"]')].map(
     g => [...g.querySelectorAll('input[type="radio"]')].filter(i => i.checked).map(i => i.closest('label').innerText.trim()))"""
+# The navigation link of the view shown (its icon's ligature name comes first in innerText).
+ACTIVE_VIEW = """() => [...document.querySelectorAll('[data-testid="stSidebarNav"] a[aria-current="page"]')].map(
+    a => a.innerText.trim().split('\\n').pop().trim())"""
 
 
 def test_sidebar_choices_stay_selected_when_the_language_switches(server, browser) -> None:
     """An Indonesian question in an English browser turns the interface Indonesian; the sidebar's
-    radios must still show their choice, now with Indonesian labels."""
+    radios must still show their choice and the navigation its view, now with Indonesian labels."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
     try:
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_text("Interface language").wait_for(timeout=60_000)
-        assert page.evaluate(CHECKED_RADIOS)[:2] == [["Chat"], ["Auto (language of the question)"]]
+        assert page.evaluate(ACTIVE_VIEW) == ["Chat"]
+        assert page.evaluate(CHECKED_RADIOS)[:1] == [["Auto (language of the question)"]]
         ask(page, "Apa penyebab perdagangan manusia di NTT?")
         page.get_by_text("Bahasa antarmuka").wait_for(timeout=90_000)  # the rerun in Indonesian
         page.wait_for_timeout(1000)
         checked = page.evaluate(CHECKED_RADIOS)
         page.screenshot(path=str(ARTIFACTS / "browser-language-switch.png"), full_page=False)
-        assert checked[:2] == [["Tanya jawab"], ["Otomatis (bahasa pertanyaan)"]], checked
+        assert checked[:1] == [["Otomatis (bahasa pertanyaan)"]], checked
+        assert page.evaluate(ACTIVE_VIEW) == ["Tanya jawab"]
+    finally:
+        page.close()
+
+
+def test_each_view_has_its_own_address(server, browser) -> None:
+    """/sources opens the Sources view directly (a link a lecturer can hand out), marked in the navigation."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        page.goto(server + "sources", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Sources").wait_for(timeout=60_000)
+        assert page.evaluate(ACTIVE_VIEW) == ["Sources"]
+        page.locator('[data-testid="stSidebarNav"] a[href$="/glossary"]').click()
+        page.get_by_role("heading", name="Glossary").wait_for(timeout=30_000)
+        assert page.url.endswith("/glossary")
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
 

@@ -123,26 +123,26 @@ def test_figure_evidence_must_be_a_new_quantity_of_the_kind_asked(pipeline) -> N
     ans = pipeline.answerer
     # A sentence that states the 605 victims answers "how many victims", but not a question
     # that already gives 605 and asks for a split, nor one that asks for a percentage.
-    rows = [r for r in range(len(ans.store.sentences)) if "605" in ans._sent_text(r)]
+    rows = [r for r in range(len(ans.store.sentences)) if "605" in ans.facts.text(r)]
     assert rows
     how_many = ans.retriever.understand("How many trafficking victims were there in NTT in 2014?")
     split = ans.retriever.understand("Of the 605 victims, how many were boys?")
     share = ans.retriever.understand("What percentage of the victims were boys?")
-    assert any(ans._states_measure(r, how_many) for r in rows)
-    assert not any(ans._states_measure(r, split) for r in rows if all(
-        n == "605" for n, _s in ans._sent_qty[r]))
-    assert all(ans._states_measure(r, share) == any(s == "share" for _n, s in ans._sent_qty[r]) for r in rows)
+    assert any(ans.facts.states_measure(r, how_many) for r in rows)
+    assert not any(ans.facts.states_measure(r, split) for r in rows if all(
+        n == "605" for n, _s in ans.facts.qty[r]))
+    assert all(ans.facts.states_measure(r, share) == any(s == "share" for _n, s in ans.facts.qty[r]) for r in rows)
 
 
 def test_a_question_asking_for_a_persons_name_needs_a_name_in_the_evidence(pipeline) -> None:
     ans = pipeline.answerer
     info = ans.retriever.understand("Who is the head of the task force?")
-    texts = [ans._sent_text(r) for r in range(len(ans.store.sentences))]
+    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
     named = [r for r, t in enumerate(texts) if "Nurul Qoiriah" in t]
     office = [r for r, t in enumerate(texts) if t.startswith("Pemerintah Provinsi (Pemprov) NTT dalam melihat")]
     assert named and office
-    assert ans._states_person(named[0], info)
-    assert not ans._states_person(office[0], info)  # capitalised office words are no person
+    assert ans.facts.states_person(named[0], info)
+    assert not ans.facts.states_person(office[0], info)  # capitalised office words are no person
 
 
 
@@ -253,13 +253,13 @@ def test_no_gold_question_or_id_in_code_or_data() -> None:
 
 
 def test_loan_word_spelling_meets_indonesian_forms() -> None:
-    from nttqa.answer import _fold, _information
+    from nttqa.evidence import fold, information
 
     for en, ind in (("organization", "organisasi"), ("police", "polisi"), ("protocol", "protokol"),
                     ("social", "sosial"), ("exploitation", "eksploitasi")):
-        assert _fold(en) == _fold(ind), (en, ind)
-    assert _fold("bread") != _fold("berada")
-    assert _information("photosynthesis", "en") > _information("took", "en")
+        assert fold(en) == fold(ind), (en, ind)
+    assert fold("bread") != fold("berada")
+    assert information("photosynthesis", "en") > information("took", "en")
 
 
 @pytest.mark.slow

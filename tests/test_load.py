@@ -131,8 +131,10 @@ def test_bench_runs_and_reports_every_figure(tmp_path, capsys) -> None:
     import shutil
 
     from conftest import CORPUS
-    from nttqa.bench import TARGETS, format_report, format_scale, run_bench
+
+    from nttqa.bench import TARGETS, format_report, run_bench
     from nttqa.config import load_settings
+    from nttqa.scale import format_scale
 
     shutil.copytree(CORPUS, tmp_path / "corpus")
     s = load_settings(env={}, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "unused", embedder="hash:256")

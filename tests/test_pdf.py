@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from nttqa.chunk import chunk_document, outline
-from nttqa.parse import (
-    is_heading,
-    is_toc_page,
-    layout_key,
-    number_alone,
-    page_layout,
-    read_document,
-    roman,
-)
+from nttqa.parse import is_heading, read_document, roman
+from nttqa.pdf import is_toc_page, layout_key, number_alone, page_layout
 from nttqa import locate
 from nttqa.types import Document, Page, Paragraph
 

@@ -41,7 +41,8 @@ def file_store(settings):
 @pytest.fixture()
 def thesis_url(pg_url, file_store) -> str:
     """A database holding the committed index of the thesis (copied, not re-embedded)."""
-    from nttqa.pgstore import import_store, migrate
+    from nttqa.pgschema import migrate
+    from nttqa.pgstore import import_store
 
     migrate(pg_url)
     import_store(file_store, pg_url)
@@ -49,7 +50,7 @@ def thesis_url(pg_url, file_store) -> str:
 
 
 def _count(url: str, sql: str) -> int:
-    from nttqa.pgstore import connect
+    from nttqa.pgschema import connect
 
     conn = connect(url, vectors=False)
     try:
@@ -104,7 +105,8 @@ def test_gold_questions_get_the_same_passages(thesis_url, settings, pipeline):
 
 def test_schema_versions_give_errors_that_say_what_to_run(pg_url, pg_server, settings):
     from nttqa.errors import DatabaseEmptyError, DatabaseSchemaError
-    from nttqa.pgstore import SCHEMA_VERSION, connect, load_store, migrate
+    from nttqa.pgschema import SCHEMA_VERSION, connect, migrate
+    from nttqa.pgstore import load_store
 
     with pytest.raises(DatabaseSchemaError, match="nttqa db migrate"):
         load_store(pg_url, settings)
@@ -129,7 +131,8 @@ def test_schema_versions_give_errors_that_say_what_to_run(pg_url, pg_server, set
 
 
 def test_remove_and_readd_one_thesis_is_one_transaction(thesis_url, file_store, settings):
-    from nttqa.pgstore import PgWriter, _insert_document, load_store, rows_from_store
+    from nttqa.pgschema import insert_document
+    from nttqa.pgstore import PgWriter, load_store, rows_from_store
 
     doc = file_store.docs[0]["doc"]
     rows = rows_from_store(file_store)[0]
@@ -142,7 +145,7 @@ def test_remove_and_readd_one_thesis_is_one_transaction(thesis_url, file_store, 
         # Inside an open replacement a reader still sees the whole old thesis, never a part.
         with w.conn.transaction():
             w.conn.execute("DELETE FROM nttqa_documents WHERE doc = %s", (doc,))
-            _insert_document(w.conn, rows)
+            insert_document(w.conn, rows)
             assert _count(thesis_url, chunks_sql) == n_chunks
             assert _count(thesis_url, "SELECT count(*) FROM nttqa_documents") == 1
         # A replacement that fails half-way leaves the old thesis as it was.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from nttqa import locate
 from nttqa.chunk import chunk_document, outline
 from nttqa.messages import load
 from nttqa.parse import read_document
@@ -146,9 +147,14 @@ def test_no_reference_list_notice(chunks):
 def test_cite_label_page_words_come_from_the_catalogue(chunks):
     one = cite(next(c for c in chunks if c.pages == "36"), "")
     two = cite(next(c for c in chunks if c.section == "2.4" and "-" in c.pages), "")
-    assert one.label() == one.label("en") == "2.4 Sejarah Masuknya IOM di Indonesia, p. 36"
-    assert two.label("en") == f"2.4 Sejarah Masuknya IOM di Indonesia, pp. {two.pages}"
+    assert one.label() == one.label("en") == "§2.4 Sejarah Masuknya IOM di Indonesia, p. 36"
+    assert two.label("en") == f"§2.4 Sejarah Masuknya IOM di Indonesia, pp. {two.pages}"
     assert one.label("id").endswith(", hlm. 36") and two.label("id").endswith(f", hlm. {two.pages}")
+    # The one location formatter says it: the same words as the answers and the app.
+    assert one.label("id") == locate.of(one, "id", mark_estimated=False)
+    assert one.pages_estimated and one.label("en", mark_estimated=True) == locate.of(one, "en")
+    opening = cite(next(c for c in chunks if c.chapter.startswith("BAB II") and not c.section), "")
+    assert opening.label("en").startswith("BAB II FAKTOR"), opening.label("en")  # the chapter, not its bare title
     assert load("messages", "id")["page"] == load("messages", "id")["pages"] == "hlm."
 
 
@@ -446,6 +452,71 @@ def test_cli_text_output(chunks, doc, capsys):
         assert rc == 0 and f"\n{heading}\n1. " in out, out
         assert re.search(rf"^3\. .+ — .+, {page}\S* \d", out, re.M), out
     assert set(STUDY_COMMANDS) == {"sources", "cite", "timeline", "figures", "outline", "quiz", "glossary"}
+
+
+INDEX = Path(__file__).resolve().parents[1] / "index"
+ENGLISH_WORDS = re.compile(r"\b(?:cited|No|source|sources|matches|named|events|figures|section|p\.|pp\.)\b")
+
+
+def _main(argv, capsys):
+    """A study command through the ``nttqa`` entry point, on the committed index."""
+    from nttqa.cli import main
+
+    rc = main([*argv, "--index", str(INDEX)])
+    return rc, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, english, indonesian", [
+    (["cite", "Nobody", "1900"], 'No source matches "Nobody 1900", and no cited claim mentions it.',
+     'Tidak ada sumber yang cocok dengan "Nobody 1900"'),
+    (["timeline", "--year", "2030", "--actor", "IOM"], "No dated events in 2030 naming IOM.",
+     "Tidak ada peristiwa bertanggal pada tahun 2030 yang menyebut IOM."),
+    (["figures", "--series", "zzz"], 'No figures in a series matching "zzz".',
+     'Tidak ada angka dalam seri yang cocok dengan "zzz".'),
+    (["outline", "--section", "9.9"], 'No section "9.9".', 'Bagian "9.9" tidak ditemukan.'),
+])
+def test_cli_no_match_in_the_language_asked(argv, english, indonesian, capsys):
+    rc, out = _main([*argv, "--lang", "id"], capsys)
+    assert rc == 1 and out.startswith(indonesian) and not ENGLISH_WORDS.search(out), out
+    for lang in ([], ["--lang", "en"]):  # English by default and on request
+        rc, out = _main([*argv, *lang], capsys)
+        assert rc == 1 and out.strip() == english, out
+
+
+def test_cli_text_in_the_language_asked(capsys):
+    rc, out = _main(["cite", "Winadya", "2019", "--lang", "id"], capsys)
+    assert rc == 0 and out.startswith("Winadya 2019 — dikutip 7× (hlm. 1036, "), out
+    assert "§2.4 Sejarah Masuknya IOM di Indonesia, hlm. 37 — (Winadya 2019, 1036)" in out
+    assert not re.search(r"\b(?:cited|pp?\.)\s", out), out
+    rc, out = _main(["cite", "Winadya", "2019"], capsys)
+    assert rc == 0 and out.startswith("Winadya 2019 — cited 7× (pp. 1036, ")
+    assert "§2.4 Sejarah Masuknya IOM di Indonesia, p. 37 — (Winadya 2019, 1036)" in out
+    rc, out = _main(["cite", "605", "2014", "--lang", "id"], capsys)
+    assert rc == 0 and out.startswith('Tidak ada sumber bernama "605 2014"; kutipan berikut') and "hlm. " in out
+    assert not ENGLISH_WORDS.search(out.splitlines()[0] + out.splitlines()[2]), out
+    rc, out = _main(["timeline", "--year", "2018", "--actor", "IOM", "--lang", "id"], capsys)
+    assert rc == 0 and re.search(r"^2018-12 +§3\.1\.1 Instrumen, hlm\. 48: ", out, re.M), out
+    rc, out = _main(["outline", "--lang", "id"], capsys)
+    assert rc == 0 and "  1.1 Latar Belakang  (hlm. 1–6)" in out and "(p. " not in out, out
+    rc, out = _main(["outline", "--section", "2.4", "--lang", "id"], capsys)
+    assert rc == 0 and "\n[hlm. 36] " in out and "[p. " not in out
+    rc, out = _main(["outline", "--section", "2.4"], capsys)
+    assert rc == 0 and "\n[p. 36] " in out
+    rc, out = _main(["quiz", "--kinds", "nonsense", "--lang", "id"], capsys)
+    assert rc == 2 and out.startswith("Jenis soal tidak dikenal: nonsense; pilih dari year, ")
+
+
+def test_the_location_formatter_does_not_import_the_study_tools():
+    import ast
+
+    import nttqa.locate
+    import nttqa.messages
+
+    for module in (nttqa.locate, nttqa.messages):  # what locate imports, and what that imports
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        assert not [n for n in names if n.startswith("nttqa.study") or n.startswith("nttqa.ui")], names
 
 
 @pytest.mark.skipif(importlib.util.find_spec("nttqa.study.glossary") is None, reason="glossary not written yet")

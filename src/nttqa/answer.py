@@ -24,22 +24,25 @@ a visible notice.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
 from nttqa.config import Settings, llm_api_key
 from nttqa.decide import Model, load_model
-from nttqa.index import analyze
+from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
-from nttqa.retrieve import Retriever
-from nttqa.textutil import Ref, find_refs, whole_number
+from nttqa.query import QueryInfo
+from nttqa.textutil import analyze, find_refs
 from nttqa.types import Answer, Chunk, Citation, Hit
+
+if TYPE_CHECKING:
+    from nttqa.embed import Embedder
+    from nttqa.index import StoredCorpus
+    from nttqa.query import Glossary
 
 
 @dataclass(frozen=True)
@@ -55,31 +58,6 @@ class AnswerParams:
     distinct_passages: bool = True
     partial_window: int = 3  # "2020" is near a thesis that covers 2018: within this many years
 
-
-_RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
-_NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
-                 r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
-                 r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")
-# A quantity: a number with a unit or a count noun, a number written in words before a
-# counted noun or a magnitude, money ("Rp 5 juta", "US$50 million", "50 juta dolar"), a share.
-_QUANTITY = re.compile(
-    r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
-    r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
-    r"people|victims|cases|kabupaten|provinsi|desa|pos\b|kantor|unit|kali\b)|"
-    r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
-    rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|people|victims|"
-    r"cases|countries|percent|thousand|million|billion|kabupaten|provinsi)\b", re.I)
-_SHARE = re.compile(r"%|persen|per\s?cent", re.I)
-_MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
-_WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
-_DEFINES = re.compile(
-    r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
-    r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
-_MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
-           r"february|march|may|june|july|august|october|december")
-_DAY_MONTH_RX = rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b"
-_DAY_MONTH = re.compile(_DAY_MONTH_RX, re.I)
-_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|{_DAY_MONTH_RX}|\b(?:{_MONTHS})\s+(?:1[89]|20)\d\d", re.I)
 
 # Question words and words about the thesis itself: they say what is asked, not about what.
 _META = frozenset(analyze(
@@ -158,46 +136,24 @@ def _for_embedder(model: Model | None, embedder_id: str) -> Model | None:
     return model if model is not None and model.embedder in ("", embedder_id) else None
 
 
-def _number_key(text: str) -> str:
-    return re.sub(r"[.,%]", "", text).lower()
+class Searcher(Protocol):
+    """What the answerer asks of retrieval, and all it asks: the question understood, its
+    vector, the best passages, glossary counterparts and embedding neighbours of its words
+    (``retrieve.Retriever`` is one).  The answerer reads no retriever internals."""
 
+    store: StoredCorpus
+    glossary: Glossary
+    embedder: Embedder  # its id says which shipped models fit these similarities
 
-def _quantity(match: str, after: str = "") -> tuple[str, str]:
-    """A quantity as (its number, what it measures): ("605", "count"), ("50", "money");
-    ``after``: the text that follows, where a currency may stand ("50 juta dolar")."""
-    m = re.match(r"\D{0,4}(\d+(?:[.,]\d+)*)", match)
-    key = _number_key(m.group(1)) if m else match.split()[0].lower()
-    money = _MONEY.search(match) or re.match(r"\s*(?:rupiah|dolar|dollars?)\b", after, re.I)
-    return key, "share" if _SHARE.search(match) else "money" if money else "count"
-
-
-def _fold(word: str) -> str:
-    """A spelling key shared by English words and their Indonesian loans: "organization" and
-    "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five letters."""
-    w = re.sub(r"c(?=[eiy])", "s", word.lower())  # soft c: "social" ~ "sosial", "police" ~ "polisi"
-    for a, b in (("ph", "f"), ("th", "t"), ("qu", "kw"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"),
-                 ("z", "s"), ("v", "f")):
-        w = w.replace(a, b)
-    w = re.sub(r"(.)\1+", r"\1", w)
-    return w[:5] if len(w) >= 5 else ""
-
-
-def _information(word: str, lang: str) -> float:
-    """How much a word says about the topic: rare words say much ("photosynthesis"), everyday
-    words little ("took"): 8 minus its Zipf frequency in the asker's language, at least 0.5."""
-    return max(0.5, 8.0 - _zipf(word.lower(), lang))
-
-
-@functools.lru_cache(maxsize=65536)
-def _zipf(word: str, lang: str) -> float:
-    """How common a word is in general use of ``lang`` (Zipf scale, 0 = unknown)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang if lang in ("en", "id") else "en"))
+    def understand(self, question: str) -> QueryInfo: ...
+    def query_vector(self, question: str, info: QueryInfo) -> np.ndarray: ...
+    def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
+               diversify: bool | None = None, qvec: np.ndarray | None = None) -> list[Hit]: ...
+    def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]: ...
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, settings: Settings, params: AnswerParams | None = None,
+    def __init__(self, retriever: Searcher, settings: Settings, params: AnswerParams | None = None,
                  model: Model | None = None, quote_model: Model | None = None) -> None:
         self.params = params or AnswerParams()
         self.retriever = retriever
@@ -209,46 +165,7 @@ class Answerer:
         self.model = model if model is not None else _for_embedder(load_model(), eid)
         self.quote_model = quote_model if quote_model is not None else _for_embedder(load_model(kind="quote"), eid)
 
-        chunks = self.store.chunks
-        self._vocab_text = " ".join(c.text.lower() for c in chunks)
-        self._words = set(re.findall(r"[a-z\u00C0-\u024F]+", self._vocab_text))
-        self._folds = {f for f in map(_fold, self._words) if f}
-        self._cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
-                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
-        # Years the text speaks of (citation years "(Goma 2020, 36)" do not count).
-        self._text_years: set[int] = set()
-        for c in chunks:
-            self._text_years.update(int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", _strip_refs(c.text)))
-        self._abstract = {c.id for c in chunks if c.is_abstract}
-        self._abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
-        # Per-sentence facts, computed once.
-        self._sent_terms: list[frozenset[str]] = []
-        self._sent_folds: list[frozenset[str]] = []
-        self._sent_refs: list[tuple[str, ...]] = []
-        self._sent_years: list[frozenset[int]] = []
-        self._sent_qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
-        self._sent_def: list[bool] = []
-        self._sent_date: list[bool] = []
-        self._year_rows: dict[int, list[int]] = {}
-        for row, (cid, s, e) in enumerate(self.store.sentences):
-            text = chunks[cid].text[s:e]
-            refs = find_refs(text)
-            bare = _strip_refs(text, refs)
-            self._sent_terms.append(frozenset(analyze(text)))
-            self._sent_folds.append(frozenset(f for f in map(_fold, re.findall(r"[A-Za-z]+", text)) if f))
-            self._sent_refs.append(tuple(r.key for r in refs))
-            unranged = _RANGE.sub(" ", bare)
-            ys = frozenset(int(y) for y in re.findall(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])", unranged))
-            self._sent_years.append(ys)
-            # "50 juta dolar": the currency may follow the magnitude.
-            self._sent_qty.append(tuple(_quantity(m.group(), bare[m.end():m.end() + 12]) for m in _QUANTITY.finditer(bare)))
-            self._sent_def.append(bool(_DEFINES.search(bare)))
-            self._sent_date.append(bool(_DATE.search(bare)))
-            for y in ys:
-                self._year_rows.setdefault(y, []).append(row)
-        self._about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(self.store.sentences)
-                                   if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]
-                            for kind in ABOUT_SECTIONS}
+        self.facts = SentenceFacts(self.store)
 
     # --- the question's content words --------------------------------------------
 
@@ -272,14 +189,10 @@ class Answerer:
                 if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", phrase, re.I):
                     out[w] |= alt_terms
         if info.lang != "id":
-            lost = [w for w in words if not self._known(w, out[w])]
+            lost = [w for w in words if not self.facts.known(w, out[w])]
             for w, terms in zip(lost, self.retriever.neighbours(lost)):
                 out[w] |= terms
         return out
-
-    def _known(self, word: str, terms: set[str]) -> bool:
-        return any(self.store.has_term(t) for t in terms) or word.lower() in self._words or \
-            (_fold(word) in self._folds if len(word) >= 5 else False)
 
     def missing_names(self, question: str, info: QueryInfo,
                       cover: Mapping[str, set[str]] | None = None) -> list[str]:
@@ -291,16 +204,16 @@ class Answerer:
         cps = cover if cover is not None else self.counterparts(question, info)
         first = re.match(r"\W*(\w+)", question)
         for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
-            if w.lower() in self._vocab_text or analyze(w) and set(analyze(w)) <= _META:
+            if w.lower() in self.facts.vocab_text or analyze(w) and set(analyze(w)) <= _META:
                 continue
-            if self._known(w, cps.get(w, set(analyze(w)))):
+            if self.facts.known(w, cps.get(w, set(analyze(w)))):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
                 if first and first.group(1) == w:
                     continue  # a sentence starts with a capital anyway
-                en = _zipf(w.lower(), "en")
-                if en >= 3.5 and en >= _zipf(w.lower(), "id"):
+                en = zipf(w.lower(), "en")
+                if en >= 3.5 and en >= zipf(w.lower(), "id"):
                     continue  # an ordinary English word: its Indonesian counterpart may be there
             found.append(w)
         return list(dict.fromkeys(found))
@@ -315,11 +228,11 @@ class Answerer:
         extra: list[int] = []
         if info.years and info.kind in ("list", "year"):
             # "What did IOM do in 2018?": every sentence naming the year is a candidate.
-            extra = [r for y in info.years for r in self._year_rows.get(y, [])]
+            extra = [r for y in info.years for r in self.facts.year_rows.get(y, [])]
         if info.about:
-            extra += self._about_rows.get(info.about, [])
+            extra += self.facts.about_rows.get(info.about, [])
         # An asked year the thesis lacks: the sentences of the nearest years it has, for a partial answer.
-        extra += [r for y in near for r in self._year_rows.get(y, [])]
+        extra += [r for y in near for r in self.facts.year_rows.get(y, [])]
         extra += sorted(number_rows)
         for row in extra:
             cid = self.store.sentences[row][0]
@@ -331,21 +244,21 @@ class Answerer:
     def _quote_features(self, row: int, sim: float, sim_z: float, rank: int, info: QueryInfo,
                         cover: Mapping[str, set[str]]) -> dict[str, float]:
         cid, s, e = self.store.sentences[row]
-        text = self.store.chunks[cid].text[s:e]
-        terms, folds = self._sent_terms[row], self._sent_folds[row]
-        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and _fold(w) in folds))
+        text = self.facts.text(row)
+        terms, folds = self.facts.terms[row], self.facts.sent_folds[row]
+        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and fold(w) in folds))
         length = e - s
         kind = info.kind
         return {
             "sim": sim, "sim_z": sim_z, "overlap": hit / max(1, len(cover)), "rank": float(min(rank - 1, 8)),
-            "year_match": float(bool(set(info.years) & self._sent_years[row])),
-            "qty_fig": float(kind == "figure" and self._states_measure(row, info)),
-            "def_def": float(kind == "definition" and self._sent_def[row]),
-            "date_when": float(kind == "year" and self._states_date(row, info)),
-            "ref_cite": float(kind == "citation" and bool(self.sentence_refs(row))),
+            "year_match": float(bool(set(info.years) & self.facts.years[row])),
+            "qty_fig": float(kind == "figure" and self.facts.states_measure(row, info)),
+            "def_def": float(kind == "definition" and self.facts.defines[row]),
+            "date_when": float(kind == "year" and self.facts.states_date(row, info)),
+            "ref_cite": float(kind == "citation" and bool(self.facts.sentence_refs(row))),
             "number_match": float(any(n in text for n in info.numbers if len(n) > 1)),
-            "abstract": float(cid in self._abstract),
-            "abstract_en": float(cid in self._abstract_en and info.lang == "en"),
+            "abstract": float(cid in self.facts.abstract),
+            "abstract_en": float(cid in self.facts.abstract_en and info.lang == "en"),
             "short": float(length < 40),
             "long": max(0.0, (length - self.params.long_sentence) / self.params.long_sentence),
             "intro": float(text.rstrip().endswith(":")),
@@ -361,8 +274,8 @@ class Answerer:
         mu, sd = (float(all_sims.mean()), float(all_sims.std()) or 1.0) if len(all_sims) else (0.0, 1.0)
         cover = self.counterparts(question, info)
         rows: list[tuple[int, int, int, dict[str, float]]] = []
-        near = self.near_years(self.absent_years(question, info)) if info.years else []
-        number_rows = self.rare_number_rows(info)
+        near = self.facts.near_years(self.facts.absent_years(question, info), self.params.partial_window) if info.years else []
+        number_rows = self.facts.rare_number_rows(info)
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows).items():
             for row in srows:
                 sim = float(all_sims[row])
@@ -392,12 +305,12 @@ class Answerer:
         best = cands[:3]
         words = list(cover)
         lang = info.lang if info.lang in ("en", "id") else "en"
-        info_of = {w: _information(w, lang) for w in words}
+        info_of = {w: information(w, lang) for w in words}
         total = sum(info_of.values()) or 1.0
-        known = [w for w in words if self._known(w, cover[w])]
+        known = [w for w in words if self.facts.known(w, cover[w])]
 
         def has(w: str, row: int) -> bool:
-            return bool(cover[w] & self._sent_terms[row]) or (len(w) >= 5 and _fold(w) in self._sent_folds[row])
+            return bool(cover[w] & self.facts.terms[row]) or (len(w) >= 5 and fold(w) in self.facts.sent_folds[row])
 
         def covered(row: int) -> float:
             return sum(info_of[w] for w in words if has(w, row))
@@ -406,10 +319,10 @@ class Answerer:
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
         kind = info.kind
-        needs = {"figure": lambda r: self._states_measure(r, info), "definition": self._sent_def.__getitem__,
-                 "year": lambda r: self._states_date(r, info), "citation": self.sentence_refs}.get(kind)
+        needs = {"figure": lambda r: self.facts.states_measure(r, info), "definition": self.facts.defines.__getitem__,
+                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(kind)
         if info.wants == "person":
-            needs = lambda r: self._states_person(r, info)  # noqa: E731
+            needs = lambda r: self.facts.states_person(r, info)  # noqa: E731
         lacking = needs is not None and not any(needs(c.row) for c in best)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         return {
@@ -429,49 +342,6 @@ class Answerer:
             "is_en": float(info.lang == "en"),
         }
 
-    def _states_measure(self, row: int, info: QueryInfo) -> bool:
-        """The sentence states a quantity the question does not already give, in the measure it
-        asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
-        "what percentage" only by a share."""
-        given = {_number_key(n) for n in info.numbers}
-        want = info.wants if info.wants in ("share", "money") else ""
-        return any(n not in given and (not want or sort == want) for n, sort in self._sent_qty[row])
-
-    def _states_person(self, row: int, info: QueryInfo) -> bool:
-        """The sentence names a person the question does not: two or more capitalised words,
-        one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi")."""
-        asked = {w.lower() for w in re.findall(r"\w+", info.text)}
-        for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+", self._sent_text(row)):
-            words = [w for w in m.group().split() if w.lower() not in asked]
-            if words and any(max(_zipf(w.lower(), "id"), _zipf(w.lower(), "en")) < 2.5 for w in words):
-                return True
-        return False
-
-    def _states_date(self, row: int, info: QueryInfo) -> bool:
-        """The sentence holds a date; for "when"/"kapan" one the question does not already name."""
-        if not self._sent_date[row]:
-            return False
-        if info.years and _WHEN.search(info.text):
-            return bool(self._sent_years[row] - set(info.years)) or bool(_DAY_MONTH.search(self._sent_text(row)))
-        return True
-
-    def _sent_text(self, row: int) -> str:
-        cid, s, e = self.store.sentences[row]
-        return self.store.chunks[cid].text[s:e]
-
-    def rare_number_rows(self, info: QueryInfo) -> frozenset[int]:
-        """The sentences stating a number the question names that at most three sentences
-        state: "the 605 victims" points at one sentence exactly, "UU 21" does not."""
-        chunks = self.store.chunks
-        out: set[int] = set()
-        for x in info.numbers:
-            if len(x) > 1:
-                rx = whole_number(x)
-                rows = [r for r, (cid, s, e) in enumerate(self.store.sentences) if rx.search(chunks[cid].text[s:e])]
-                if len(rows) <= 3:
-                    out.update(rows)
-        return frozenset(out)
-
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number the question names) first."""
         if not cands:
@@ -486,7 +356,7 @@ class Answerer:
         margin = p.list_margin if many else p.margin
         if asked and info.kind in ("list", "year"):
             # A question about a year is answered by sentences that name that year.
-            named = [c for c in cands if asked & self._sent_years[c.row]]
+            named = [c for c in cands if asked & self.facts.years[c.row]]
             if named:
                 cands = named
                 margin = max(margin, p.year_list_margin)
@@ -549,12 +419,12 @@ class Answerer:
             # The document always answers questions about itself, unless they name what it never
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
             return "", ()
-        absent = self.absent_years(question, info)
+        absent = self.facts.absent_years(question, info)
         if absent:
-            near = self.near_years(absent)
+            near = self.facts.near_years(absent, self.params.partial_window)
             if near:
-                return "year_partial", (_years_text(absent), _years_text(near))
-            return "year_absent", (_years_text(absent), _years_text(self.span()))
+                return "year_partial", (years_text(absent), years_text(near))
+            return "year_absent", (years_text(absent), years_text(self.facts.span()))
         if a.missing_names:
             return "name_absent", (", ".join(a.missing_names),)
         return None
@@ -564,42 +434,6 @@ class Answerer:
         if self.settings.refuse_below:
             return float(self.settings.refuse_below)
         return self.model.threshold if self.model is not None else 0.0
-
-    def absent_years(self, question: str, info: QueryInfo) -> list[int]:
-        """Years the question asks about that the running text never names (a cited source's
-        year, "Hoi 2022", is a citation, not an event, and does not count)."""
-        out = []
-        for y in info.years:
-            if y in self._text_years:
-                continue
-            m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
-            if m and (m.group(1).lower(), str(y)) in self._cited:
-                continue
-            out.append(y)
-        return out
-
-    def span(self) -> list[int]:
-        years = sorted(y for y in self._text_years if y >= 1945)
-        return [years[0], years[-1]] if years else []
-
-    def near_years(self, absent: Sequence[int]) -> list[int]:
-        """Years the thesis names that lie within ``partial_window`` of an absent asked year."""
-        w = self.params.partial_window
-        near = sorted({y for a in absent for y in self._text_years if 0 < abs(y - a) <= w})
-        return near
-
-    def sentence_refs(self, row: int) -> tuple[str, ...]:
-        """The thesis' own source for a sentence: its in-text references, or else the
-        reference that closes its passage (the thesis often cites once at the end of a
-        paragraph or list) when no sentence in between cites anything else."""
-        if self._sent_refs[row]:
-            return self._sent_refs[row]
-        cid = self.store.sentences[row][0]
-        rows = self.store.sentences_of.get(cid, [])
-        for nxt in [r for r in rows if r > row][:3]:
-            if self._sent_refs[nxt]:
-                return self._sent_refs[nxt]
-        return ()
 
     # --- composing -------------------------------------------------------------
 
@@ -616,7 +450,7 @@ class Answerer:
                 num[c.chunk.id] = len(num) + 1
                 group = by_chunk[c.chunk.id]
                 quote = " ".join(g.text for g in group)
-                refs = tuple(dict.fromkeys(r for g in group for r in self.sentence_refs(g.row)))
+                refs = tuple(dict.fromkeys(r for g in group for r in self.facts.sentence_refs(g.row)))
                 cites.append(_citation(num[c.chunk.id], c.chunk, quote, refs))
             markers.append(num[c.chunk.id])
         return cites, markers
@@ -642,7 +476,7 @@ class Answerer:
     def _partial(self, question: str, lang: str, a: Assessment, args: tuple[str, ...], p: float) -> Answer:
         """The asked year is not covered but a neighbouring one is: say so, and quote what is there."""
         near = {int(y) for y in re.findall(r"\d{4}", args[1])}
-        rows = [r for y in sorted(near) for r in self._year_rows.get(y, [])]
+        rows = [r for y in sorted(near) for r in self.facts.year_rows.get(y, [])]
         scored = {c.row: c for c in a.cands}
         pool = [scored[r] for r in rows if r in scored]
         if not pool:
@@ -728,23 +562,6 @@ _ABOUT_AUTHOR = re.compile(
     r"penulis skripsi|nama penulis|ditulis oleh|universitas (?:mana|apa)|nama universitas|dosen pembimbing|"
     r"pembimbing skripsi)\b", re.I)
 
-
-
-def _years_text(years: Sequence[int]) -> str:
-    ys = sorted(set(years))
-    if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1:
-        return f"{ys[0]}-{ys[-1]}"
-    return ", ".join(str(y) for y in ys)
-
-
-def _strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
-    """``text`` without its in-text references (``refs``: already found in it)."""
-    out, last = [], 0
-    for r in (find_refs(text) if refs is None else refs):
-        out.append(text[last:r.start])
-        last = r.end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _citation(n: int, chunk: Chunk, quote: str, refs: tuple[str, ...]) -> Citation:

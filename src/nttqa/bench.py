@@ -12,25 +12,33 @@ chunks with 200 overlap, the same embedder, FAISS only; ``nttqa.baseline``):
   and answers one question, timed from the moment it is spawned;
 * peak memory: the peak RSS (``ru_maxrss``) of those processes.
 
-Every figure comes from its own fresh process, so one system's imports or
-caches never flatter the other.  ``--scale 100,1000`` adds a synthetic-corpus
-study of the dense and BM25 structures (see :func:`scale_study`).
+Every figure comes from its own fresh process (``python -m nttqa.benchserve``, see
+:mod:`nttqa.benchserve`), so one system's imports or caches never flatter the other.
+``--scale 100,1000`` adds a synthetic-corpus study of the dense and BM25 structures
+(:mod:`nttqa.scale`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
-
-import numpy as np
+from typing import Any
 
 from nttqa.config import Settings
+from nttqa.scale import (
+    FALLBACK_QUESTIONS,
+    default_gold,
+    format_scale,
+    percentile,
+    scale_study,
+)
 
 TARGETS = {  # on a 2-core machine
     "search_p50_ms": 30.0,
@@ -40,84 +48,7 @@ TARGETS = {  # on a 2-core machine
     "peak_rss_mb": 600.0,
 }
 
-# Used for latency rounds when there is no gold file.
-FALLBACK_QUESTIONS = [
-    "Apa peran IOM dalam menangani perdagangan manusia di NTT?",
-    "What are the main causes of human trafficking in NTT?",
-    "Berapa jumlah korban perdagangan orang di NTT pada tahun 2016?",
-    "Sebutkan program IOM di NTT",
-    "What did IOM do in 2018?",
-    "Bab mana yang membahas kerangka teori?",
-    "Who won the 2022 World Cup?",
-]
-
-
-def default_gold() -> Path | None:
-    from nttqa.config import _repo_root
-
-    path = (_repo_root() / ".." / "shared" / "eval" / "gold_dev.jsonl").resolve()
-    return path if path.exists() else None
-
-
 # --------------------------------------------------------------------------- child processes
-
-# A fresh process that starts nttqa (or the baseline) and reports JSON on its last stdout line.
-_SERVE = r"""
-import json, sys, time
-spawned = float(sys.argv[1]); cfg = json.loads(sys.argv[2])
-from pathlib import Path
-from nttqa.config import load_settings
-s = load_settings(corpus_dir=Path(cfg["corpus"]), index_dir=Path(cfg["index"]), embedder=cfg["embedder"])
-out = {}
-t0 = time.perf_counter()
-if cfg["system"] == "nttqa":
-    from nttqa.pipeline import Pipeline
-    p = Pipeline.load(s)
-    p.retriever.cache_size = 0  # every timed question is embedded, as a new one would be
-    out["load_s"] = time.perf_counter() - t0
-    p.ask(cfg["first"])
-    search = lambda q, k: [h.chunk.text for h in p.search(q, k)]
-    ask = p.ask
-else:
-    from nttqa.baseline import baseline_search
-    bs = baseline_search(s)
-    out["build_s"] = time.perf_counter() - t0
-    out["chunks"] = bs.chunk_count
-    bs(cfg["first"], 5)
-    search = bs
-    ask = None
-out["cold_start_s"] = time.time() - spawned
-
-if cfg["gold"]:
-    from nttqa.evaluate import evaluate_retrieval, read_gold
-    g = evaluate_retrieval(read_gold(Path(cfg["gold"])), lambda q: search(q, 10))["groups"]
-    out["recall"] = {k: g[k] for k in ("all", "lang=en", "lang=id") if k in g}
-
-qs = cfg["questions"]
-def timed(fn):
-    for q in qs[:3]:
-        fn(q)
-    ms = []
-    for i in range(cfg["rounds"]):
-        t = time.perf_counter(); fn(qs[i % len(qs)]); ms.append((time.perf_counter() - t) * 1000)
-    return ms
-out["search_ms"] = timed(lambda q: search(q, 5))
-if ask is not None:
-    out["ask_ms"] = timed(ask)
-    out["embed_ms"] = timed(lambda q: p.embedder.embed_queries([q]))
-    if cfg["profile"]:
-        import cProfile, io, pstats
-        pr = cProfile.Profile(); pr.enable()
-        for q in qs[: max(10, min(len(qs), 40))]:
-            search(q, 5); ask(q)
-        pr.disable()
-        buf = io.StringIO()
-        st = pstats.Stats(pr, stream=buf)
-        st.sort_stats("tottime").print_stats(15)
-        st.sort_stats("cumulative").print_stats(25)
-        out["profile"] = buf.getvalue()
-print(json.dumps(out))
-"""
 
 
 def _run_child(args: Sequence[str], timeout: float = 1800) -> tuple[float, float, str, str, int]:
@@ -155,7 +86,7 @@ def _serve(system: str, settings: Settings, index_dir: Path, gold: Path | None, 
            "embedder": settings.embedder, "gold": str(gold) if gold else "", "questions": questions,
            "first": questions[0], "rounds": rounds, "profile": profile}
     spawned = time.time()
-    wall, rss, out, err, rc = _run_child([sys.executable, "-c", _SERVE, repr(spawned), json.dumps(cfg)])
+    wall, rss, out, err, rc = _run_child([sys.executable, "-m", "nttqa.benchserve", repr(spawned), json.dumps(cfg)])
     if rc != 0:
         raise RuntimeError(f"the {system} benchmark process failed (exit {rc}):\n{err[-3000:]}")
     data = json.loads(out.strip().splitlines()[-1])
@@ -173,10 +104,6 @@ def build_index(settings: Settings, index_dir: Path) -> dict[str, Any]:
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
     return {"build_s": wall, "build_inner_s": manifest.get("build_seconds"), "peak_rss_mb": rss,
             "chunks": manifest.get("chunk_count")}
-
-
-def _pct(ms: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(ms, dtype=np.float64), q)) if len(ms) else float("nan")
 
 
 # --------------------------------------------------------------------------- the run
@@ -201,12 +128,12 @@ def measure(settings: Settings, gold: Path | None, rounds: int, index_dir: Path,
         "build_s": built.get("build_s"),
         "build_inner_s": built.get("build_inner_s"),
         "chunks": built.get("chunks"),
-        "search_p50_ms": _pct(ours["search_ms"], 50),
-        "search_p95_ms": _pct(ours["search_ms"], 95),
-        "ask_p50_ms": _pct(ours["ask_ms"], 50),
-        "ask_p95_ms": _pct(ours["ask_ms"], 95),
-        "embed_p50_ms": _pct(ours["embed_ms"], 50),
-        "embed_p95_ms": _pct(ours["embed_ms"], 95),
+        "search_p50_ms": percentile(ours["search_ms"], 50),
+        "search_p95_ms": percentile(ours["search_ms"], 95),
+        "ask_p50_ms": percentile(ours["ask_ms"], 50),
+        "ask_p95_ms": percentile(ours["ask_ms"], 95),
+        "embed_p50_ms": percentile(ours["embed_ms"], 50),
+        "embed_p95_ms": percentile(ours["embed_ms"], 95),
         "cold_start_s": ours["cold_start_s"],
         "load_s": ours.get("load_s"),
         "peak_rss_mb": max(ours["peak_rss_mb"], built.get("peak_rss_mb", 0.0)),
@@ -218,8 +145,8 @@ def measure(settings: Settings, gold: Path | None, rounds: int, index_dir: Path,
         "recall": base.get("recall"),
         "build_s": base["build_s"],
         "chunks": base.get("chunks"),
-        "search_p50_ms": _pct(base["search_ms"], 50),
-        "search_p95_ms": _pct(base["search_ms"], 95),
+        "search_p50_ms": percentile(base["search_ms"], 50),
+        "search_p95_ms": percentile(base["search_ms"], 95),
         "ask_p50_ms": None,
         "ask_p95_ms": None,
         "cold_start_s": base["cold_start_s"],
@@ -233,7 +160,7 @@ def measure(settings: Settings, gold: Path | None, rounds: int, index_dir: Path,
 
 
 def _verdict(value: float | None, target: float) -> str:
-    if value is None or value != value:
+    if value is None or math.isnan(value):
         return ""
     return "ok" if value <= target else "OVER"
 
@@ -242,7 +169,7 @@ def format_report(r: dict[str, Any]) -> str:
     n, b = r["nttqa"], r["baseline"]
 
     def f(v: Any, fmt: str) -> str:
-        return "—" if v is None or (isinstance(v, float) and v != v) else format(v, fmt)
+        return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
 
     rows = [
         ("Recall@5 (gold, answerable)", f(n["recall_at_5"], ".3f"), f(b["recall_at_5"], ".3f"), None, None),
@@ -258,8 +185,8 @@ def format_report(r: dict[str, Any]) -> str:
     ]
     head = f"{'':<30}{'nttqa':>10}{'baseline':>10}{'target':>10}  "
     lines = [
-        f"nttqa bench: embedder {r['embedder']}, {r['cpus']} CPUs, {r['rounds']} timed calls each, "
-        f"gold {r['gold'] or '(none: recall not measured)'}",
+        (f"nttqa bench: embedder {r['embedder']}, {r['cpus']} CPUs, {r['rounds']} timed calls each, "
+         f"gold {r['gold'] or '(none: recall not measured)'}"),
         head, "-" * (len(head) + 4)]
     for name, ours, theirs, key, value in rows:
         target = TARGETS.get(key) if key else None
@@ -286,204 +213,6 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append("")
         lines.append("Profile of warm search + ask (cProfile):")
         lines.append(r["profile"].rstrip())
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- scale study
-
-
-def scale_study(settings: Settings, multipliers: Sequence[int], seed: int = 0,
-                say=lambda _msg: None) -> dict[str, Any]:
-    """Dense + BM25 structures over a synthetic corpus of ``m`` x the thesis' chunks.
-
-    The corpus is the committed index's chunks replicated with perturbations, made
-    at the level BM25 and FAISS see, so 125,000 chunks take seconds, not hours of
-    embedding: each copy's analysed terms are shuffled, its years and numbers
-    swapped for others, and ~10% of its terms replaced by random vocabulary; each
-    copy's vector is the real chunk vector plus Gaussian noise (sigma 0.3 / sqrt(dim),
-    cosine ~0.96 to the original), renormalised.  Queries are the gold/fallback
-    questions, embedded for real.  Approximate indexes (HNSW, IVF) are scored by
-    recall@10 against exact (flat) search.
-    """
-    import bm25s
-
-    from nttqa.embed import get_embedder
-    from nttqa.index import MemoryDenseIndex, analyze, lexical_text, load_index
-
-    store = load_index(settings.index_dir, settings, verify=False)
-    rng = np.random.default_rng(seed)
-    base_vecs = store.vectors()
-    base_terms = [analyze(lexical_text(c)) for c in store.chunks]
-    vocab = np.array(sorted({t for terms in base_terms for t in terms}), dtype=object)
-    term_id = {t: i for i, t in enumerate(vocab)}
-    base_ids = [np.array([term_id[t] for t in terms], dtype=np.int64) for terms in base_terms]
-    is_year = np.array([len(t) == 4 and t.isdigit() and t[:2] in ("19", "20") for t in vocab])
-    is_number = np.array([t.isdigit() for t in vocab]) & ~is_year
-    year_ids, number_ids = np.flatnonzero(is_year), np.flatnonzero(is_number)
-    n0, dim = base_vecs.shape
-    sent_per_chunk = len(store.sentences) / max(1, n0)
-    chunk_bytes = sum(len(json.dumps(c.to_dict(), ensure_ascii=False).encode()) + 1 for c in store.chunks) / n0
-
-    def perturb(ids: np.ndarray) -> list[str]:
-        """A copy of one chunk's terms: order shuffled, years and numbers swapped, ~10% noise."""
-        out = rng.permutation(ids)
-        years_at = is_year[out]
-        if years_at.any() and len(year_ids):
-            out[years_at] = rng.choice(year_ids, int(years_at.sum()))
-        numbers_at = is_number[out]
-        if numbers_at.any() and len(number_ids):
-            out[numbers_at] = rng.choice(number_ids, int(numbers_at.sum()))
-        noise = rng.random(len(out)) < 0.10
-        out[noise] = rng.integers(0, len(vocab), int(noise.sum()))
-        return vocab[out].tolist()
-
-    gold = default_gold()
-    questions = list(FALLBACK_QUESTIONS)
-    if gold:
-        from nttqa.evaluate import read_gold
-
-        questions = [g.question for g in read_gold(gold)]
-    emb = get_embedder(settings.embedder)
-    qvecs = emb.embed_queries(questions)
-    qterms = [analyze(q) for q in questions]
-
-    rows: dict[str, Any] = {"base_chunks": n0, "dim": dim, "queries": len(questions), "scales": []}
-    for m in [1, *sorted(set(int(x) for x in multipliers if int(x) > 1))]:
-        n = n0 * m
-        say(f"scale {m}x: {n:,} chunks")
-        if m == 1:
-            vecs, corpus_terms = base_vecs, base_terms
-        else:
-            noise = rng.standard_normal((n, dim), dtype=np.float32) * (0.3 / np.sqrt(dim))
-            vecs = np.tile(base_vecs, (m, 1)) + noise
-            del noise
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            corpus_terms = base_terms + [perturb(ids) for _ in range(m - 1) for ids in base_ids]
-        row: dict[str, Any] = {"multiplier": m, "chunks": n}
-
-        t = time.perf_counter()
-        flat = MemoryDenseIndex(vecs, "flat")
-        row["flat_build_s"] = time.perf_counter() - t
-        row["flat_bytes"] = flat.size_bytes()
-        t = time.perf_counter()
-        bm = bm25s.BM25()
-        bm.index(corpus_terms, show_progress=False)
-        row["bm25_build_s"] = time.perf_counter() - t
-        with tempfile.TemporaryDirectory() as tmp:
-            bm.save(tmp, show_progress=False)
-            row["bm25_bytes"] = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
-        row["chunk_store_bytes"] = int(chunk_bytes * n)
-        row["sentence_vectors_bytes"] = int(sent_per_chunk * n * dim * 4)
-        del corpus_terms
-
-        exact_ids = flat.search(qvecs, 10)[1]
-        vocab_ids = bm.vocab_dict
-        row["flat_top10_ms"] = _latency(lambda i: flat.search(qvecs[i:i + 1], 10), len(questions))
-        row["dense_all_scores_ms"] = _latency(lambda i: vecs @ qvecs[i], len(questions))
-
-        def bm25_scores(i: int) -> np.ndarray:
-            known = [t for t in qterms[i] if t in vocab_ids]
-            return bm.get_scores(known) if known else np.zeros(n, np.float32)
-
-        row["bm25_scores_ms"] = _latency(bm25_scores, len(questions))
-
-        def fused(i: int) -> np.ndarray:  # the retriever's core: exact scores of all chunks, z-sum, top 10
-            d = vecs @ qvecs[i]
-            b = bm25_scores(i)
-            z = (d - d.mean()) / (d.std() or 1.0) + 0.7 * (b - b.mean()) / (b.std() or 1.0)
-            return np.argpartition(-z, 10)[:10]
-
-        row["fused_all_ms"] = _latency(fused, len(questions))
-        del bm
-
-        for kind in ("hnsw", "ivf") if n >= 10_000 else ():
-            t = time.perf_counter()
-            ann = MemoryDenseIndex(vecs, kind)
-            build_s = time.perf_counter() - t
-            # HNSW at its default efSearch (64) and a wider one; IVF at nprobe = nlist/8 and nlist/4.
-            knobs = [("hnsw", 64), ("hnsw-ef256", 256)] if kind == "hnsw" else [("ivf", 0), ("ivf-np2x", 0)]
-            for name, value in knobs:
-                if name == "hnsw-ef256":
-                    ann._index.hnsw.efSearch = value
-                elif name == "ivf-np2x":
-                    ann._index.nprobe = min(ann._index.nlist, ann._index.nprobe * 2)
-                row[f"{name}_build_s"] = build_s
-                row[f"{name}_bytes"] = ann.size_bytes()
-                got = ann.search(qvecs, 10)[1]
-                row[f"{name}_recall_at_10"] = float(np.mean([len(set(got[i]) & set(exact_ids[i])) / 10
-                                                             for i in range(len(questions))]))
-                # The copies of one chunk are near-ties, so also: did it find the same source chunks?
-                row[f"{name}_source_recall_at_10"] = float(np.mean([
-                    len(set(got[i] % n0) & set(exact_ids[i] % n0)) / len(set(exact_ids[i] % n0))
-                    for i in range(len(questions))]))
-                row[f"{name}_top10_ms"] = _latency(lambda i: ann.search(qvecs[i:i + 1], 10), len(questions))
-            del ann
-        del flat, vecs
-        rows["scales"].append(row)
-    return rows
-
-
-def _latency(fn, nq: int, reps: int = 3) -> dict[str, float]:
-    """p50/p95 of single queries, each on one thread (as a server thread runs it): no OpenMP or
-    OpenBLAS threads spinning against each other, or against other processes, in the figures."""
-    import faiss
-
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        from threadpoolctl import threadpool_limits  # optional (it comes with scikit-learn)
-    except ImportError:  # pragma: no cover
-        from contextlib import nullcontext as threadpool_limits  # type: ignore[assignment]
-    try:
-        with threadpool_limits(1):
-            fn(0)
-            ms = []
-            for _ in range(reps):
-                for i in range(nq):
-                    t = time.perf_counter()
-                    fn(i)
-                    ms.append((time.perf_counter() - t) * 1000)
-    finally:
-        faiss.omp_set_num_threads(before)
-    return {"p50": _pct(ms, 50), "p95": _pct(ms, 95)}
-
-
-def format_scale(s: dict[str, Any]) -> str:
-    base = s["scales"][0]
-    lines = [f"Scale study: synthetic corpus of the thesis' {s['base_chunks']} chunks replicated with perturbations "
-             f"(vectors = real chunk vectors + Gaussian noise, renormalised; {s['queries']} real queries)."]
-    head = (f"{'x':>5}{'chunks':>9}{'flat+bm25 build s':>19}{'index MB':>10}{'+sent.vec MB':>13}"
-            f"{'flat top10 ms':>14}{'all-scores+bm25 ms':>20}{'growth':>8}")
-    lines += [head, "-" * len(head)]
-    for r in s["scales"]:
-        size = (r["flat_bytes"] + r["bm25_bytes"] + r["chunk_store_bytes"]) / 1e6
-        growth = r["fused_all_ms"]["p50"] / max(base["fused_all_ms"]["p50"], 1e-9)
-        lines.append(f"{r['multiplier']:>5}{r['chunks']:>9,}{r['flat_build_s'] + r['bm25_build_s']:>19.2f}"
-                     f"{size:>10.1f}{r['sentence_vectors_bytes'] / 1e6:>13.0f}"
-                     f"{r['flat_top10_ms']['p50']:>8.2f}/{r['flat_top10_ms']['p95']:<5.1f}"
-                     f"{r['fused_all_ms']['p50']:>12.2f}/{r['fused_all_ms']['p95']:<7.1f}{growth:>7.0f}x")
-    lines.append("")
-    lines.append("  (ms as p50/p95; 'all-scores+bm25' = exact cosine of every chunk + BM25 of every chunk + z-sum + "
-                 "top 10, what the retriever does per query; bm25 alone and the dense matvec:)")
-    for r in s["scales"]:
-        lines.append(f"  {r['multiplier']:>5}x  bm25 {r['bm25_scores_ms']['p50']:.2f}/{r['bm25_scores_ms']['p95']:.1f} ms, "
-                     f"dense all-scores {r['dense_all_scores_ms']['p50']:.2f}/{r['dense_all_scores_ms']['p95']:.1f} ms; "
-                     f"build flat {r['flat_build_s']:.2f} s, bm25 {r['bm25_build_s']:.2f} s")
-    head = (f"{'x':>5}{'index':>11}{'build s':>9}{'MB':>8}{'top10 ms p50/p95':>18}{'recall@10 vs flat':>19}"
-            f"{'same sources':>14}")
-    lines += ["", "Approximate dense indexes (faiss; searches on one thread; HNSW M=32, efSearch 64 or 256; "
-              "IVF nlist=sqrt(n), nprobe nlist/8 or nlist/4). 'same sources': share of the exact top 10's source "
-              "chunks found (a chunk's copies are near-ties, so plain recall@10 undersells HNSW here):",
-              head, "-" * len(head)]
-    for r in s["scales"]:
-        lines.append(f"{r['multiplier']:>5}{'flat':>11}{r['flat_build_s']:>9.2f}{r['flat_bytes'] / 1e6:>8.1f}"
-                     f"{r['flat_top10_ms']['p50']:>11.2f}/{r['flat_top10_ms']['p95']:<6.2f}{1.0:>19.3f}{1.0:>14.3f}")
-        for kind in ("hnsw", "hnsw-ef256", "ivf", "ivf-np2x"):
-            if kind + "_build_s" not in r:
-                continue
-            lines.append(f"{'':>5}{kind:>11}{r[kind + '_build_s']:>9.2f}{r[kind + '_bytes'] / 1e6:>8.1f}"
-                         f"{r[kind + '_top10_ms']['p50']:>11.2f}/{r[kind + '_top10_ms']['p95']:<6.2f}"
-                         f"{r[kind + '_recall_at_10']:>19.3f}{r[kind + '_source_recall_at_10']:>14.3f}")
     return "\n".join(lines)
 
 

@@ -80,11 +80,11 @@ def _database_url(args: argparse.Namespace) -> str:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """`nttqa db migrate|status|import|remove`: the PostgreSQL index."""
-    from nttqa import pgstore
+    from nttqa import pgschema, pgstore
 
     url = _database_url(args)
     if args.db_command == "migrate":
-        out: Any = pgstore.migrate(url, dim=args.dim)
+        out: Any = pgschema.migrate(url, dim=args.dim)
     elif args.db_command == "import":
         from nttqa.index import load_index
 
@@ -97,7 +97,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         with pgstore.PgWriter(url) as w:
             docs = w.documents()
             facts = w.facts()
-        out = {"database": pgstore.redact(url), "schema_version": pgstore.SCHEMA_VERSION,
+        out = {"database": pgschema.redact(url), "schema_version": pgschema.SCHEMA_VERSION,
                "documents": sorted(docs), "embedder": facts.get("embedder")}
     if args.json:
         _print_json(out)

@@ -13,7 +13,7 @@ A build writes new ``*-<id>`` files next to the old ones and then replaces
 ``manifest.json`` atomically (``os.replace``), so a build killed half-way leaves
 the previous index working; files no manifest refers to are removed by the next
 build.  A lock file stops two builds from writing at once.  This module owns
-FAISS, bm25s and PyStemmer.
+FAISS and bm25s's index; the terms it indexes come from ``textutil.analyze``.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ import json
 import os
 import re
 import shutil
-import threading
 import time
-import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -37,58 +34,12 @@ import numpy as np
 
 from nttqa.config import INDEX_FORMAT_VERSION, Settings
 from nttqa.errors import CorruptIndexError, IndexBusyError, IndexMissingError, StaleIndexError
+from nttqa.textutil import ANALYZER_VERSION, analyze
 from nttqa.types import Chunk
 
 MANIFEST = "manifest.json"
 _FILE_KEYS = ("chunks", "dense", "bm25", "docs", "sentences", "sentvec", "vocab", "vocabvec")
 LOCK = ".build.lock"
-
-# --- tokenisation for BM25 -------------------------------------------------------
-
-_STEMMERS: dict[str, Any] = {}
-_STEM_LOCK = threading.Lock()
-
-
-# Bump when analyze() changes: the BM25 index must then be rebuilt.
-ANALYZER_VERSION = 2
-
-
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS as STOPWORDS_EN
-
-    text = resources.files("nttqa.data").joinpath("stopwords_id.txt").read_text(encoding="utf-8")
-    ids = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
-    return frozenset(ids | set(STOPWORDS_EN))
-
-
-_STOP: frozenset[str] | None = None
-_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
-
-
-def _stem(words: list[str]) -> list[str]:
-    # Indonesian then English Snowball: "perdagangan" -> "dagang", "victims" -> "victim".
-    # PyStemmer objects are not thread-safe, so one pair per thread.
-    key = f"stem-{threading.get_ident()}"
-    pair = _STEMMERS.get(key)
-    if pair is None:
-        import Stemmer
-
-        with _STEM_LOCK:
-            pair = _STEMMERS[key] = (Stemmer.Stemmer("indonesian"), Stemmer.Stemmer("english"))
-    ind, eng = pair
-    return eng.stemWords(ind.stemWords(words))
-
-
-def analyze(text: str) -> list[str]:
-    """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
-    global _STOP
-    if _STOP is None:
-        _STOP = _stopwords()
-    # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals.
-    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
-    words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
-    return _stem(words)
-
 
 # --- hashing -----------------------------------------------------------------------
 
@@ -351,6 +302,11 @@ class StoredCorpus:
         self.sentences_of: dict[int, list[int]] = {}
         for row, (cid, _s, _e) in enumerate(sentences):
             self.sentences_of.setdefault(cid, []).append(row)
+
+    def sentence_text(self, row: int) -> str:
+        """The text of sentence ``row`` (sentences are spans of their chunk's text)."""
+        cid, s, e = self.sentences[row]
+        return self.chunks[cid].text[s:e]
 
     @property
     def dim(self) -> int:

@@ -10,7 +10,7 @@ snapshot load time, database size, HNSW recall@10 against exact search, and p50/
 latency of the store calls one question makes (``dense_search`` for the retriever's
 candidates + ``lexical_scores`` for the question's terms) with 1, 8 and 32 clients
 (threads sharing the store's connection pool).  The file index's figures come from
-the existing scale study (:func:`nttqa.bench.scale_study`) in the same run.
+the existing scale study (:func:`nttqa.scale.scale_study`) in the same run.
 
 Every scale has a time budget: a scale that does not finish its inserts in time is
 reported as partial and the larger scales are skipped.
@@ -36,7 +36,7 @@ def _synthetic_theses(store: Any, copies: int, rng: np.random.Generator) -> Any:
     """``copies`` perturbed copies of the thesis, one DocumentRows each (a generator)."""
     from dataclasses import replace
 
-    from nttqa.pgstore import DocumentRows
+    from nttqa.pgschema import DocumentRows
 
     base = store.chunks
     vocab = sorted({w for c in base for w in re.findall(r"\S+", c.text)})
@@ -104,7 +104,8 @@ def pg_scale_study(settings: Settings, multipliers: Sequence[int], questions: Se
 
     from nttqa.embed import get_embedder
     from nttqa.index import analyze, load_index
-    from nttqa.pgstore import PgWriter, connect, index_facts, load_store, migrate
+    from nttqa.pgschema import connect, index_facts, migrate
+    from nttqa.pgstore import PgWriter, load_store
 
     file_store = load_index(settings.index_dir, settings, verify=False)
     emb = get_embedder(settings.embedder)
@@ -193,7 +194,7 @@ def run_pg_bench(settings: Settings, scale: str, as_json: bool, budget_s: float 
     import json
     import sys
 
-    from nttqa.bench import FALLBACK_QUESTIONS, default_gold, format_scale, scale_study
+    from nttqa.scale import FALLBACK_QUESTIONS, default_gold, format_scale, scale_study
 
     multipliers = [int(x) for x in scale.replace(" ", "").split(",") if x] if scale else [1]
     say = (lambda _m: None) if as_json else (lambda msg: print(msg, file=sys.stderr, flush=True))

@@ -1,17 +1,10 @@
 """The index in PostgreSQL + pgvector: a second ``IndexStore`` for a library of theses.
 
 Selected by ``NTTQA_DATABASE_URL`` (or ``--database-url``); the file index in
-``index/`` stays the default.  Tables (all prefixed ``nttqa_``)::
-
-    nttqa_schema     one row: which application and schema version made the tables
-    nttqa_facts      manifest facts: embedder id and dimension, settings fingerprint,
-                     analyzer version, index parameters
-    nttqa_documents  one row per thesis: its metadata (title, pages, outline) and the
-                     content hashes of its file and sidecar
-    nttqa_chunks     one row per passage: the chunk fields (jsonb), the analysed terms
-                     as a ``tsvector`` (GIN index), their count, and the passage vector
-                     (``vector(dim)``, HNSW index with inner-product ops)
-    nttqa_sentences  sentence spans inside each chunk and their vectors
+``index/`` stays the default.  Here: writing theses (:class:`PgWriter`,
+:func:`import_store`, :func:`build_database`) and reading a snapshot
+(:class:`PgIndexStore`, :func:`load_store`).  The tables, connections, schema
+versions, a thesis's rows and the SQL literals are in :mod:`nttqa.pgschema`.
 
 Adding, replacing or removing one thesis is one transaction that touches only its
 rows (a replacement gets a new document id).  A reader loads a snapshot of the
@@ -34,283 +27,51 @@ memory after loading, as the retriever and answerer read them directly.
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nttqa.config import INDEX_FORMAT_VERSION, Settings
-from nttqa.errors import (DatabaseEmptyError, DatabaseSchemaError, DatabaseUnavailableError, IndexBusyError,
-                          StaleDatabaseError)
-from nttqa.index import ANALYZER_VERSION, StoredCorpus, analyze, lexical_text, staleness
+from nttqa.config import Settings
+from nttqa.errors import (
+    DatabaseEmptyError,
+    DatabaseSchemaError,
+    IndexBusyError,
+    StaleDatabaseError,
+)
+from nttqa.index import StoredCorpus, staleness
+from nttqa.pgschema import (
+    DocumentRows,
+    check_schema,
+    connect,
+    index_facts,
+    insert_document,
+    library_version,
+    open_pool,
+    read_facts,
+    redact,
+    stack_vectors,
+    tsquery_literal,
+    vector_literal,
+    write_facts,
+)
 from nttqa.types import Chunk
 
 if TYPE_CHECKING:
-    from psycopg import Connection
     from psycopg_pool import ConnectionPool
+    from typing_extensions import Self
 
     from nttqa.index import IndexStore
 
-APP = "nttqa"
-SCHEMA_VERSION = 2  # 2: nttqa_vocab, the corpus words and their vectors (cross-lingual neighbours)
-DEFAULT_DIM = 384  # multilingual-e5-small, the default embedder
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s' defaults, so scores equal the file index's
-_TABLES = ("nttqa_schema", "nttqa_facts", "nttqa_documents", "nttqa_chunks", "nttqa_sentences", "nttqa_vocab")
 _BUILD_LOCK = 0x6E747471  # pg_advisory_lock key for builds ("nttq")
-_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1@", url)
-
-
-# --- connections -------------------------------------------------------------------
-
-
-def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        raise DatabaseUnavailableError(
-            "", "psycopg is not installed", 'Install the PostgreSQL extra: pip install -e ".[pg]"') from None
-    return psycopg
-
-
-def connect(url: str, vectors: bool = True) -> "Connection":
-    """One connection (autocommit off); ``vectors`` registers the pgvector types."""
-    psycopg = _psycopg()
-    try:
-        conn = psycopg.connect(url, connect_timeout=10)
-    except psycopg.OperationalError as exc:
-        raise DatabaseUnavailableError(redact(url), str(exc).strip().splitlines()[0] if str(exc) else "no answer",
-                                       "Check the URL and that the server is running.") from exc
-    if vectors:
-        _register(conn, url)
-    return conn
-
-
-def _register(conn: "Connection", url: str) -> None:
-    from pgvector.psycopg import register_vector
-
-    try:
-        register_vector(conn)
-    except Exception as exc:  # psycopg.ProgrammingError: the vector type does not exist
-        conn.rollback()
-        raise DatabaseSchemaError(redact(url), "the pgvector extension is not installed in this database") from exc
-    conn.commit()
-
-
-def open_pool(url: str, max_size: int = 8) -> "ConnectionPool":
-    _psycopg()
-    from psycopg_pool import ConnectionPool
-
-    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=30,
-                          configure=lambda conn: _register(conn, url), kwargs={"connect_timeout": 10})
-    try:
-        pool.open(wait=True, timeout=15)
-    except Exception as exc:  # PoolTimeout: the server did not answer
-        pool.close()
-        raise DatabaseUnavailableError(redact(url), f"{type(exc).__name__}: {exc}",
-                                       "Check the URL and that the server is running.") from exc
-    return pool
-
-
-# --- schema ------------------------------------------------------------------------
-
-# Each step takes the schema from version i to i + 1; `migrate` runs the missing ones.
-_MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE IF NOT EXISTS nttqa_facts (key text PRIMARY KEY, value jsonb NOT NULL);
-    CREATE TABLE IF NOT EXISTS nttqa_documents (
-        id bigserial PRIMARY KEY,
-        doc text NOT NULL UNIQUE,
-        meta jsonb NOT NULL,
-        hashes jsonb NOT NULL,
-        chunk_count integer NOT NULL,
-        added_at timestamptz NOT NULL DEFAULT now());
-    CREATE TABLE IF NOT EXISTS nttqa_chunks (
-        id bigserial PRIMARY KEY,
-        document_id bigint NOT NULL REFERENCES nttqa_documents (id) ON DELETE CASCADE,
-        ord integer NOT NULL,
-        data jsonb NOT NULL,
-        lex tsvector NOT NULL,
-        lex_len integer NOT NULL,
-        embedding vector({dim}) NOT NULL,
-        UNIQUE (document_id, ord));
-    CREATE INDEX IF NOT EXISTS nttqa_chunks_lex ON nttqa_chunks USING gin (lex);
-    CREATE INDEX IF NOT EXISTS nttqa_chunks_embedding ON nttqa_chunks
-        USING hnsw (embedding vector_ip_ops) WITH (m = 16, ef_construction = 64);
-    CREATE TABLE IF NOT EXISTS nttqa_sentences (
-        document_id bigint NOT NULL REFERENCES nttqa_documents (id) ON DELETE CASCADE,
-        chunk_ord integer NOT NULL,
-        ord integer NOT NULL,
-        span_start integer NOT NULL,
-        span_end integer NOT NULL,
-        embedding vector({dim}) NOT NULL,
-        PRIMARY KEY (document_id, chunk_ord, ord));
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS nttqa_vocab (word text PRIMARY KEY, embedding vector({dim}) NOT NULL);
-    """,
-]
-
-
-def schema_version(conn: "Connection") -> tuple[str, int] | None:
-    """(application, version) from the schema table, or None when there are no nttqa tables."""
-    row = conn.execute("SELECT to_regclass('nttqa_schema') IS NOT NULL").fetchone()
-    if not row or not row[0]:
-        return None
-    got = conn.execute("SELECT app, version FROM nttqa_schema LIMIT 1").fetchone()
-    return (str(got[0]), int(got[1])) if got else ("", 0)
-
-
-def check_schema(conn: "Connection", url: str) -> None:
-    """Raise DatabaseSchemaError unless the tables are this nttqa's current schema."""
-    found = schema_version(conn)
-    shown = redact(url)
-    if found is None:
-        others = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = ANY(%s)",
-                              (list(_TABLES),)).fetchone()[0]
-        why = "nttqa tables without a schema version" if others else "no nttqa tables"
-        raise DatabaseSchemaError(shown, why)
-    version = _usable_version(found, shown)
-    if version < SCHEMA_VERSION:
-        raise DatabaseSchemaError(shown, f"schema version {version}, this nttqa needs {SCHEMA_VERSION}")
-
-
-def _usable_version(found: tuple[str, int] | None, shown: str) -> int:
-    """The schema version found (0 for none); raises for another application's or a newer schema."""
-    if found is None:
-        return 0
-    app, version = found
-    if app != APP:
-        raise DatabaseSchemaError(shown, f"its nttqa_schema table belongs to {app or 'an unknown application'!r}",
-                                  foreign=True)
-    if version > SCHEMA_VERSION:
-        raise DatabaseSchemaError(shown, f"schema version {version} is newer than this nttqa's "
-                                         f"({SCHEMA_VERSION})", newer=True)
-    return version
-
-
-def migrate(url: str, dim: int = DEFAULT_DIM) -> dict[str, Any]:
-    """Create the extension and tables, or bring an older schema up to date; idempotent."""
-    conn = connect(url, vectors=False)
-    try:
-        with conn.transaction():
-            start = _usable_version(schema_version(conn), redact(url))
-            if conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone()[0] == 0:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-            for step in _MIGRATIONS[start:]:
-                conn.execute(step.format(dim=int(dim)).encode())
-            conn.execute("CREATE TABLE IF NOT EXISTS nttqa_schema (app text NOT NULL, version integer NOT NULL, "
-                         "migrated_at timestamptz NOT NULL DEFAULT now())")
-            conn.execute("DELETE FROM nttqa_schema")
-            conn.execute("INSERT INTO nttqa_schema (app, version) VALUES (%s, %s)", (APP, SCHEMA_VERSION))
-            conn.execute("INSERT INTO nttqa_facts (key, value) VALUES ('dim', %s) ON CONFLICT (key) DO NOTHING",
-                         (json.dumps(int(dim)),))
-            dim_now = conn.execute("SELECT value FROM nttqa_facts WHERE key = 'dim'").fetchone()[0]
-    finally:
-        conn.close()
-    return {"database": redact(url), "schema_version": SCHEMA_VERSION, "from_version": start, "dim": int(dim_now)}
 
 
 # --- writing -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentRows:
-    """Everything stored for one thesis."""
-
-    meta: dict[str, Any]  # title, pages, outline, ... ("doc" is the key)
-    hashes: dict[str, str]  # content hashes of its file and sidecar
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    sentences: list[tuple[int, int, int]]  # (chunk id, start, end), chunk ids as in ``chunks``
-    sentence_vectors: np.ndarray
-
-    @property
-    def doc(self) -> str:
-        return str(self.meta["doc"])
-
-
-def _quote(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_literal(terms: Sequence[str]) -> str:
-    """A tsvector of already-analysed terms with their positions (term frequency = positions)."""
-    where: dict[str, list[int]] = {}
-    for i, t in enumerate(terms):
-        where.setdefault(t, []).append(min(i + 1, _MAX_POSITION))
-    # PostgreSQL keeps at most 256 positions of a lexeme; a chunk (<= 1,400 characters) never has that many.
-    return " ".join(f"{_quote(t)}:{','.join(map(str, sorted(set(p))[:256]))}" for t, p in where.items())
-
-
-def tsquery_literal(terms: Sequence[str]) -> str:
-    return " | ".join(_quote(t) for t in dict.fromkeys(terms))
-
-
-def _vec_text(v: np.ndarray) -> str:
-    # nine significant digits give the same float32 back through pgvector's text input
-    values = np.asarray(v, dtype=np.float32).tolist()
-    return "[" + ",".join(["%.9g"] * len(values)) % tuple(values) + "]"
-
-
-def _insert_document(conn: "Connection", rows: DocumentRows) -> int:
-    """Insert one thesis (inside the caller's transaction); returns its document id."""
-    doc_id = conn.execute(
-        "INSERT INTO nttqa_documents (doc, meta, hashes, chunk_count) VALUES (%s, %s, %s, %s) RETURNING id",
-        (rows.doc, json.dumps(rows.meta, ensure_ascii=False), json.dumps(rows.hashes), len(rows.chunks))).fetchone()[0]
-    ord_of = {c.id: i for i, c in enumerate(rows.chunks)}
-    cur = conn.cursor()
-    # Text COPY: the fastest path that takes a tsvector literal without a binary dumper.
-    with cur.copy("COPY nttqa_chunks (document_id, ord, data, lex, lex_len, embedding) FROM STDIN") as cp:
-        for c, v in zip(rows.chunks, rows.vectors):
-            terms = analyze(lexical_text(c))
-            data = {k: val for k, val in c.to_dict().items() if k not in ("id", "doc")}
-            cp.write_row((doc_id, ord_of[c.id], json.dumps(data, ensure_ascii=False), tsvector_literal(terms),
-                          len(terms), _vec_text(v)))
-    within: dict[int, int] = {}
-    with cur.copy("COPY nttqa_sentences (document_id, chunk_ord, ord, span_start, span_end, embedding) "
-                  "FROM STDIN") as cp:
-        for (cid, s, e), v in zip(rows.sentences, rows.sentence_vectors):
-            k = within[cid] = within.get(cid, -1) + 1
-            cp.write_row((doc_id, ord_of[cid], k, s, e, _vec_text(v)))
-    return int(doc_id)
-
-
-def _write_facts(conn: "Connection", facts: dict[str, Any]) -> None:
-    for key, value in facts.items():
-        conn.execute("INSERT INTO nttqa_facts (key, value) VALUES (%s, %s) "
-                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (key, json.dumps(value)))
-
-
-def _read_facts(conn: "Connection") -> dict[str, Any]:
-    return {k: v for k, v in conn.execute("SELECT key, value FROM nttqa_facts").fetchall()}
-
-
-_VERSION_SQL = ("SELECT count(*), coalesce(sum(id), 0), coalesce(max(added_at)::text, '') FROM nttqa_documents")
-
-
-def library_version(conn: "Connection") -> str:
-    """What changes whenever a thesis is added, replaced or removed: every write gives a
-    document new row ids (a replacement deletes and inserts) or removes some."""
-    n, ids, last = conn.execute(_VERSION_SQL).fetchone()
-    return f"{n}:{ids}:{last}"
-
-
-def index_facts(settings: Settings, embedder_id: str, dim: int, build_seconds: float = 0.0) -> dict[str, Any]:
-    """What a loaded store compares with the running settings (the file manifest's facts)."""
-    return {"format_version": INDEX_FORMAT_VERSION, "embedder": {"id": embedder_id, "dim": int(dim)},
-            "settings_fingerprint": settings.fingerprint(), "analyzer_version": ANALYZER_VERSION,
-            "params": settings.index_params(), "build_seconds": round(build_seconds, 2)}
 
 
 class PgWriter:
@@ -325,10 +86,10 @@ class PgWriter:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "PgWriter":
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *_exc: Any) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     @contextmanager
@@ -350,12 +111,12 @@ class PgWriter:
         return {d: h for d, h in rows}
 
     def facts(self) -> dict[str, Any]:
-        facts = _read_facts(self.conn)
+        facts = read_facts(self.conn)
         self.conn.commit()
         return facts
 
     def _check_dim(self, rows: Sequence[DocumentRows]) -> None:
-        dim = _read_facts(self.conn).get("dim")
+        dim = read_facts(self.conn).get("dim")
         for r in rows:
             if r.vectors.size and dim and r.vectors.shape[1] != dim:
                 self.conn.rollback()
@@ -367,9 +128,9 @@ class PgWriter:
         with self.conn.transaction():
             self._check_dim([rows])
             self.conn.execute("DELETE FROM nttqa_documents WHERE doc = %s", (rows.doc,))
-            doc_id = _insert_document(self.conn, rows)
+            doc_id = insert_document(self.conn, rows)
             if facts:
-                _write_facts(self.conn, facts)
+                write_facts(self.conn, facts)
         return doc_id
 
     def put_vocabulary(self, words: Sequence[str], vectors: np.ndarray) -> None:
@@ -382,7 +143,7 @@ class PgWriter:
                               "ON COMMIT DROP")
             with cur.copy("COPY nttqa_vocab_in (word, embedding) FROM STDIN") as cp:
                 for w, v in zip(words, vectors):
-                    cp.write_row((w, _vec_text(v)))
+                    cp.write_row((w, vector_literal(v)))
             self.conn.execute("INSERT INTO nttqa_vocab (word, embedding) SELECT word, embedding::vector "
                               "FROM nttqa_vocab_in ON CONFLICT (word) DO NOTHING")
 
@@ -402,11 +163,11 @@ class PgWriter:
             self.conn.execute("DELETE FROM nttqa_documents")
             self.conn.execute("DELETE FROM nttqa_vocab")  # the words' vectors belong to the old embedder
             for rows in docs:
-                _insert_document(self.conn, rows)
-            _write_facts(self.conn, facts)
+                insert_document(self.conn, rows)
+            write_facts(self.conn, facts)
 
 
-def rows_from_store(store: "IndexStore") -> list[DocumentRows]:
+def rows_from_store(store: IndexStore) -> list[DocumentRows]:
     """Split a file index into per-thesis rows (no re-embedding)."""
     corpus = store.manifest.get("corpus", {})
     out = []
@@ -423,16 +184,15 @@ def rows_from_store(store: "IndexStore") -> list[DocumentRows]:
     return out
 
 
-def import_store(store: "IndexStore", url: str) -> dict[str, Any]:
+def import_store(store: IndexStore, url: str) -> dict[str, Any]:
     """Copy a file index into the database (all theses and the facts, one transaction)."""
     m = store.manifest
     facts = {k: m[k] for k in ("format_version", "embedder", "settings_fingerprint", "analyzer_version", "params",
                                "build_seconds") if k in m}
     rows = rows_from_store(store)
-    with PgWriter(url) as w:
-        with w.build_lock():
-            w.replace_all(rows, facts)
-            w.put_vocabulary(store.vocab_words, store.vocab_vectors)
+    with PgWriter(url) as w, w.build_lock():
+        w.replace_all(rows, facts)
+        w.put_vocabulary(store.vocab_words, store.vocab_vectors)
     return {"documents": len(rows), "chunks": len(store.chunks), "database": redact(url)}
 
 
@@ -442,13 +202,14 @@ def import_store(store: "IndexStore", url: str) -> dict[str, Any]:
 class PgIndexStore(StoredCorpus):
     """A loaded snapshot of the database: the same calls as the file ``IndexStore``."""
 
-    def __init__(self, url: str, pool: "ConnectionPool", manifest: dict, doc_ids: list[int],
+    def __init__(self, url: str, pool: ConnectionPool, manifest: dict, doc_ids: list[int],
                  chunks: list[Chunk], chunk_keys: np.ndarray, vectors: np.ndarray, lex_total: int,
                  docs: list[dict[str, Any]], sentences: list[tuple[int, int, int]],
                  sentence_vectors: np.ndarray, vocab_words: Sequence[str] = (),
-                 vocab_vectors: np.ndarray | None = None) -> None:
+                 vocab_vectors: np.ndarray | None = None, version: str = "") -> None:
         super().__init__(manifest, chunks, docs, sentences, sentence_vectors, vocab_words, vocab_vectors)
         self.url = url
+        self.version = version  # library_version of the snapshot this store holds
         self.index_dir = redact(url)  # where messages say the index lives
         self._pool = pool
         self._doc_ids = doc_ids
@@ -457,7 +218,6 @@ class PgIndexStore(StoredCorpus):
         self._avgdl = lex_total / len(chunks) if chunks else 1.0
         self._terms: dict[str, bool] = {}
         self._terms_lock = threading.Lock()
-        self.version = ""  # library_version of the snapshot, set by load_store
 
     def current_version(self) -> str:
         """The database's library version now (one small query): differs from ``version``
@@ -485,12 +245,11 @@ class PgIndexStore(StoredCorpus):
         if n <= 0:
             return []
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
-        with self._pool.connection() as conn:
-            with conn.transaction():
-                # HNSW returns at most ef_search rows; pgvector allows up to 1000.
-                conn.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, 2 * n))}")
-                rows = conn.execute("SELECT id, embedding <#> %s FROM nttqa_chunks ORDER BY embedding <#> %s LIMIT %s",
-                                    (q, q, n)).fetchall()
+        with self._pool.connection() as conn, conn.transaction():
+            # HNSW returns at most ef_search rows; pgvector allows up to 1000.
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, 2 * n))}")
+            rows = conn.execute("SELECT id, embedding <#> %s FROM nttqa_chunks ORDER BY embedding <#> %s LIMIT %s",
+                                (q, q, n)).fetchall()
         # Chunks added after this snapshot was loaded are not ours.
         return [(self._position[int(i)], -float(d)) for i, d in rows if int(i) in self._position]
 
@@ -537,13 +296,6 @@ GROUP BY m.id
 """
 
 
-def _stack(values: Sequence[Any], dim: int) -> np.ndarray:
-    """One float32 matrix from pgvector values (numpy arrays or ``Vector``, by pgvector version)."""
-    if not values:
-        return np.zeros((0, dim), np.float32)
-    return np.vstack([v.to_numpy() if hasattr(v, "to_numpy") else v for v in values]).astype(np.float32)
-
-
 def load_store(url: str, settings: Settings, embedder_id: str | None = None,
                corpus: dict[str, str] | None = None, pool_size: int = 8) -> PgIndexStore:
     """Load a consistent snapshot; raises schema, staleness and emptiness errors that say what to run."""
@@ -557,7 +309,7 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
         with pool.connection() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             version = library_version(conn)
-            facts = _read_facts(conn)
+            facts = read_facts(conn)
             docs = conn.execute("SELECT id, doc, meta, hashes, added_at FROM nttqa_documents ORDER BY doc").fetchall()
             cur = conn.cursor(binary=True)
             crow = cur.execute(
@@ -587,14 +339,13 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
             first[doc_id] = pos
             pos += counts.get(doc, 0)
         dim = int(facts["embedder"]["dim"])
-        vectors = _stack([e for *_r, e in crow], dim)
+        vectors = stack_vectors([e for *_r, e in crow], dim)
         sentences = [(first[d] + o, s, e) for d, o, s, e, _v in srow]
-        svecs = _stack([v for *_r, v in srow], dim)
-        store = PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
-                             vectors, sum(int(l) for *_r, l, _e in crow), [m for _i, _d, m, _h, _a in docs],
-                             sentences, svecs, [w for w, _v in vrow], _stack([v for _w, v in vrow], dim))
-        store.version = version
-        return store
+        svecs = stack_vectors([v for *_r, v in srow], dim)
+        return PgIndexStore(url, pool, manifest, [i for i, *_r in docs], chunks, np.array([k for k, *_r in crow]),
+                            vectors, sum(int(length) for *_r, length, _e in crow), [m for _i, _d, m, _h, _a in docs],
+                            sentences, svecs, [w for w, _v in vrow], stack_vectors([v for _w, v in vrow], dim),
+                            version=version)
     except BaseException:
         pool.close()
         raise

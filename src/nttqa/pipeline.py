@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from nttqa.answer import Answerer
     from nttqa.embed import Embedder
     from nttqa.index import IndexStore
-    from nttqa.pgstore import DocumentRows, PgIndexStore
+    from nttqa.pgschema import DocumentRows
+    from nttqa.pgstore import PgIndexStore
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -120,7 +121,7 @@ def document_metadata(d: Document) -> dict:
 def document_rows(doc: Document, hashes: dict[str, str], settings: Settings, embedder: "Embedder",
                   say: Progress = _noop) -> "DocumentRows":
     """One thesis chunked and embedded, ready for the database."""
-    from nttqa.pgstore import DocumentRows
+    from nttqa.pgschema import DocumentRows
 
     chunks = chunk_corpus([doc], settings)
     vectors, sents, svectors = embed_chunks(chunks, embedder, say)

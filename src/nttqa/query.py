@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import detect_language, years as _years
+from nttqa.textutil import DAY_MONTH, detect_language, roman_value, years as _years
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
              "pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
@@ -148,7 +147,7 @@ def chapter_refs(text: str) -> tuple[int, ...]:
     out = []
     for m in re.finditer(r"\b(?:chapter|bab)\s+([ivx]+|\d)\b", text, re.I):
         v = m.group(1).lower()
-        out.append(int(v) if v.isdigit() else _ROMAN.get(v, 0))
+        out.append(int(v) if v.isdigit() else roman_value(v) or 0)
     for m in re.finditer(r"\b(first|second|third|fourth|pertama|kedua|ketiga|keempat)\s+chapter\b|"
                          r"\bbab\s+(pertama|kedua|ketiga|keempat)\b", text, re.I):
         out.append(_WORD_NUM[(m.group(1) or m.group(2)).lower()])
@@ -197,9 +196,7 @@ def question_kind(text: str) -> str:
             if kind == "figure" and re.search(r"\b(tahun berapa|what year)\b", text, re.I):
                 return "year"
             return kind
-    if _years(text) or re.search(r"\b\d{1,2}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|"
-                                  r"oktober|november|desember|january|february|march|may|june|july|august|"
-                                  r"october|december)\b", text, re.I):
+    if _years(text) or DAY_MONTH.search(text):
         return "year"
     return "fact"
 

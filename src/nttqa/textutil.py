@@ -1,15 +1,19 @@
 """Small pure text helpers shared by chunking, querying and answering.
 
-Language guessing, sentence splitting, years and the thesis' in-text source
-references ("(Goma 2020, 36-37)", "Arif (2016)").
+Language guessing, sentence splitting, years, the thesis' in-text source
+references ("(Goma 2020, 36-37)", "Arif (2016)") and the analyzer every lexical
+stage shares (``analyze``: BM25 in the file index and in PostgreSQL, the
+question's coverage, the glossary).  This module owns PyStemmer.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from importlib import resources
+from typing import Any, Iterable
 
 _ID_WORDS = set("""
 yang dan di ke dari dalam untuk dengan pada ini itu adalah sebagai oleh atau juga tidak akan
@@ -24,6 +28,29 @@ these those for with on by from as at an a be been has have had it its their the
 according thesis author chapter section what's list name give explain describe say says said
 role causes cause figures figure many much number year years did role source sources cite cites
 """.split())
+
+
+# Month names in both languages, and a day before one ("18 Desember"): a date without a year.
+MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
+          r"february|march|may|june|july|august|october|december")
+DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\b", re.I)
+
+
+def roman(n: int) -> str:
+    """1 -> "i", 14 -> "xiv" (lower case, as front matter is numbered); up to 89."""
+    out = ""
+    for value, digits in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+_ROMAN_VALUES = {roman(n): n for n in range(1, 90)}
+
+
+def roman_value(text: str) -> int | None:
+    """"iv" / "IV" -> 4; None unless ``text`` is a well-formed numeral up to 89 ("iiii" is not)."""
+    return _ROMAN_VALUES.get(text.strip().lower())
 
 
 def tokens(text: str) -> list[str]:
@@ -222,3 +249,50 @@ def normalize_for_match(text: str) -> str:
     t = t.replace("-", "")
     t = re.sub(r"\s+", " ", t).strip()
     return t
+
+
+# --- the analyzer: tokens, stop words, stems -------------------------------------
+
+_STEMMERS: dict[str, Any] = {}
+_STEM_LOCK = threading.Lock()
+
+
+# Bump when analyze() changes: the BM25 index must then be rebuilt.
+ANALYZER_VERSION = 2
+
+
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS as STOPWORDS_EN
+
+    text = resources.files("nttqa.data").joinpath("stopwords_id.txt").read_text(encoding="utf-8")
+    ids = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
+    return frozenset(ids | set(STOPWORDS_EN))
+
+
+_STOP: frozenset[str] | None = None
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
+
+
+def _stem(words: list[str]) -> list[str]:
+    # Indonesian then English Snowball: "perdagangan" -> "dagang", "victims" -> "victim".
+    # PyStemmer objects are not thread-safe, so one pair per thread.
+    key = f"stem-{threading.get_ident()}"
+    pair = _STEMMERS.get(key)
+    if pair is None:
+        import Stemmer
+
+        with _STEM_LOCK:
+            pair = _STEMMERS[key] = (Stemmer.Stemmer("indonesian"), Stemmer.Stemmer("english"))
+    ind, eng = pair
+    return eng.stemWords(ind.stemWords(words))
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stopwords()
+    # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals.
+    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    return _stem(words)

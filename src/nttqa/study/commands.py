@@ -2,8 +2,12 @@
 
 ``add_study_commands`` registers: sources, cite, timeline, figures, outline,
 quiz, glossary.  Each subcommand sets ``study_command`` to its name, so the
-caller can route ``args`` to ``run_study_command``.  ``--json`` (and ``--lang``)
+caller can route ``args`` to ``run_study_command``.  ``--json`` and ``--lang``
 default to "not given" so that the same options on a parent parser survive.
+
+Every sentence printed comes from the study catalogues (``data/study.<lang>.json``,
+``texts.t``) in the ``--lang`` the command is run in (English by default), and every
+location from ``nttqa.locate``.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from nttqa import locate
 from nttqa.study import texts
 from nttqa.study.figures import build_figures, series
+from nttqa.study.glossary import build_glossary
 from nttqa.study.quiz import KINDS, make_quiz
 from nttqa.study.reader import Node, section_text, section_tree
 from nttqa.study.sources import (build_sources, find_source, match_sources, reference_list_notice,
@@ -28,13 +34,14 @@ _QUOTE_CHARS = 180
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    p.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS,
+                   help="language of the printed texts and page words (default: en)")
 
 
 def add_study_commands(subparsers: Any) -> None:
     """Register the study subcommands on an ``argparse`` subparsers object."""
     p = subparsers.add_parser("sources", help="sources the thesis cites, with where and how often")
     _common(p)
-    p.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS)
     p.set_defaults(study_command="sources")
 
     p = subparsers.add_parser("cite", help='where a source is cited ("Winadya 2019"), or which source backs a phrase')
@@ -61,7 +68,6 @@ def add_study_commands(subparsers: Any) -> None:
 
     p = subparsers.add_parser("quiz", help="practice questions generated from the text")
     p.add_argument("--n", type=int, default=10)
-    p.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--kinds", default=None, help=f"comma-separated subset of {','.join(KINDS)}")
     p.add_argument("--answers", action="store_true", help="print the answers and their passages too")
@@ -89,6 +95,12 @@ def _lang(args: argparse.Namespace, default: str = "en") -> str:
     return "id" if getattr(args, "lang", default) == "id" else "en"
 
 
+def _source_pages(lang: str, pages: Sequence[str]) -> str:
+    """"pp. 32-37, 40" / "hlm. 26": the pages of the cited work a source is cited at."""
+    plural = len(pages) > 1 or any("-" in p or "–" in p for p in pages)
+    return f"{texts.page_word(lang, plural=plural)} {', '.join(pages)}"
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 
@@ -104,7 +116,7 @@ def _sources(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
         print(notice)
         print()
     for s in found:
-        pages = f"; {texts.page_word(lang, plural=True)} {', '.join(s.pages)}" if s.pages else ""
+        pages = f"; {_source_pages(lang, s.pages)}" if s.pages else ""
         times = f"{s.count}×"
         print(f"{s.key} — {times}{pages}")
         print(f"    {', '.join(s.sections)}")
@@ -114,6 +126,7 @@ def _sources(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
 
 
 def _cite(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
+    lang = _lang(args)
     query = " ".join(args.query)
     found = build_sources(chunks)
     as_json = getattr(args, "json", False)
@@ -123,9 +136,13 @@ def _cite(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> in
             _dump({"query": query, "source": src.to_dict(),
                    "also_matching": [s.key for s in match_sources(found, query)[1:5]]})
             return 0
-        print(f"{src.key} — cited {src.count}×" + (f" (pp. {', '.join(src.pages)})" if src.pages else ""))
+        if src.pages:
+            print(texts.t(lang, "cite_source_pages", source=src.key, count=src.count,
+                          pages=_source_pages(lang, src.pages)))
+        else:
+            print(texts.t(lang, "cite_source", source=src.key, count=src.count))
         for c in src.citations:
-            print(f"\n  {c.cite.label()} — {c.as_written}")
+            print(f"\n  {c.cite.label(lang)} — {c.as_written}")
             print(f"    {_short(c.claim, 400)}")
         return 0
     backing = sources_supporting(found, query.split())
@@ -134,16 +151,17 @@ def _cite(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> in
                "supporting": [{"source": s.key, **c.to_dict()} for s, c in backing]})
         return 0 if backing else 1
     if not backing:
-        print(f'No source matches "{query}", and no cited claim mentions it.')
+        print(texts.t(lang, "cite_none", query=query))
         return 1
-    print(f'No source named "{query}"; these citations back text mentioning it:')
+    print(texts.t(lang, "cite_backing", query=query))
     for s, c in backing:
-        print(f"\n  {s.key} — {c.cite.label()} — {c.as_written}")
+        print(f"\n  {s.key} — {c.cite.label(lang)} — {c.as_written}")
         print(f"    {_short(c.claim, 400)}")
     return 0
 
 
 def _timeline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
+    lang = _lang(args)
     events = build_timeline(chunks)
     year = getattr(args, "year", None)
     actor = getattr(args, "actor", None)
@@ -155,16 +173,23 @@ def _timeline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -
         _dump({"year": year, "actor": actor, "count": len(shown), "events": [e.to_dict() for e in shown]})
         return 0
     if not shown:
-        where = (f" in {year}" if year is not None else "") + (f" naming {actor}" if actor else "")
-        print(f"No dated events{where}.")
+        if year is not None and actor:
+            print(texts.t(lang, "timeline_none_year_actor", year=year, actor=actor))
+        elif year is not None:
+            print(texts.t(lang, "timeline_none_year", year=year))
+        elif actor:
+            print(texts.t(lang, "timeline_none_actor", actor=actor))
+        else:
+            print(texts.t(lang, "timeline_none"))
         return 1
     for e in shown:
         refs = f"  ({'; '.join(e.refs)})" if e.refs else ""
-        print(f"{e.date:<11} {e.cite.label()}: {_short(e.text)}{refs}")
+        print(f"{e.date:<11} {e.cite.label(lang)}: {_short(e.text)}{refs}")
     return 0
 
 
 def _figures(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
+    lang = _lang(args)
     figs = build_figures(chunks)
     wanted = (getattr(args, "series", None) or "").lower()
     groups = {k: v for k, v in series(figs).items() if wanted in k.lower()}
@@ -173,27 +198,32 @@ def _figures(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
                "series": [{"name": k, "figures": [f.to_dict() for f in v]} for k, v in groups.items()]})
         return 0
     if not groups:
-        print("No figures" + (f' in a series matching "{wanted}"' if wanted else "") + ".")
+        if wanted:
+            print(texts.t(lang, "figures_none_series", series=args.series))
+        else:
+            print(texts.t(lang, "figures_none"))
         return 1
     for name, fs in groups.items():
         first = fs[0]
         print(f"## {name}")
         where = first.source_line or ("; ".join(first.refs) if first.refs else "")
-        print(f"   {first.cite.label()}" + (f" — {where}" if where else ""))
+        print(f"   {first.cite.label(lang)}" + (f" — {where}" if where else ""))
         for f in fs:
             print(f"   {f.label:<28} {f.raw}")
         print()
     return 0
 
 
-def _print_tree(nodes: Sequence[Node], indent: int = 0) -> None:
+def _print_tree(nodes: Sequence[Node], lang: str, indent: int = 0) -> None:
     for n in nodes:
         pages = n.page if n.page_end in ("", n.page) else f"{n.page}–{n.page_end}"
-        print(f"{'  ' * indent}{n.heading}  (p. {pages})")
-        _print_tree(n.children, indent + 1)
+        where = locate.page_text(pages, lang)
+        print(f"{'  ' * indent}{n.heading}" + (f"  ({where})" if where else ""))
+        _print_tree(n.children, lang, indent + 1)
 
 
 def _outline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
+    lang = _lang(args)
     section = getattr(args, "section", None)
     as_json = getattr(args, "json", False)
     if section:
@@ -202,14 +232,16 @@ def _outline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
             _dump({"section": section, "count": len(passages), "passages": [c.to_dict() for c in passages]})
             return 0 if passages else 1
         if not passages:
-            print(f'No section "{section}".')
+            print(texts.t(lang, "outline_no_section", section=section))
             return 1
         last = None
         for c in passages:
-            if c.section_heading != last:
-                print(f"\n{c.section_heading or c.chapter}")
-                last = c.section_heading
-            print(f"[p. {c.pages}] {c.text}")
+            heading = locate.heading_of(c.section, c.section_title, c.chapter)
+            if heading != last:
+                print(f"\n{heading}")
+                last = heading
+            where = locate.page_text(c.pages, lang, pdf_pages=c.pdf_pages)
+            print(f"[{where}] {c.text}" if where else c.text)
         return 0
     trees = [{"doc": d.get("doc", ""), "title": d.get("title", ""), "tree": section_tree(d.get("outline", []))}
              for d in docs]
@@ -219,7 +251,7 @@ def _outline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
         return 0
     for t in trees:
         print(t["title"] or t["doc"])
-        _print_tree(t["tree"], 1)
+        _print_tree(t["tree"], lang, 1)
         print()
     return 0
 
@@ -227,18 +259,18 @@ def _outline(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) ->
 def _quiz(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
     kinds_arg = getattr(args, "kinds", None)
     kinds = [k.strip() for k in kinds_arg.split(",") if k.strip()] if kinds_arg else None
+    lang = _lang(args)
     unknown = [k for k in (kinds or []) if k not in KINDS]
     if unknown:
-        print(f"Unknown quiz kind(s): {', '.join(unknown)}; choose from {', '.join(KINDS)}.")
+        print(texts.t(lang, "unknown_quiz_kinds", kinds=", ".join(unknown), choices=", ".join(KINDS)))
         return 2
-    lang = _lang(args)
     items = make_quiz(chunks, n=getattr(args, "n", 10), lang=lang, seed=getattr(args, "seed", 1), kinds=kinds)
     if getattr(args, "json", False):
         _dump({"lang": lang, "seed": getattr(args, "seed", 1), "count": len(items),
                "items": [it.to_dict() for it in items]})
         return 0
     if not items:
-        print("No questions could be made from this text.")
+        print(texts.t(lang, "no_quiz_questions"))
         return 1
     for it in items:
         print(f"{it.n}. {it.question}")
@@ -254,11 +286,6 @@ def _quiz(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> in
 
 
 def _glossary(args: argparse.Namespace, chunks: list[Chunk], docs: list[dict]) -> int:
-    try:
-        from nttqa.study.glossary import build_glossary  # written separately; may not exist yet
-    except ImportError as exc:
-        print(f"The glossary is not available ({exc}).")
-        return 2
     entries = [e.to_dict() for e in build_glossary(chunks)]
     if getattr(args, "json", False):
         _dump({"count": len(entries), "entries": entries})
@@ -281,6 +308,7 @@ def run_study_command(args: argparse.Namespace, chunks: list[Chunk], docs: list[
     name = getattr(args, "study_command", None) or getattr(args, "command", None)
     runner = _RUNNERS.get(name or "")
     if runner is None:
-        print(f"Unknown study command: {name!r}")
+        lang = _lang(args)
+        print(texts.t(lang, "unknown_command", name=repr(name)))
         return 2
     return runner(args, chunks, docs)

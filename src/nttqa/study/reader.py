@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nttqa.study import texts
-from nttqa.textutil import split_sentences
+from nttqa import locate
+from nttqa.textutil import roman_value, split_sentences
 from nttqa.types import Chunk
 
 # --- the citation carried by every study item ------------------------------------
@@ -38,10 +38,11 @@ class Cite:
             return f"{self.section} {self.section_title}"
         return self.section or self.section_title or self.chapter
 
-    def label(self, lang: str = "en") -> str:
-        """Short human-readable location, e.g. "2.4 Sejarah Masuknya IOM di Indonesia, p. 36"."""
-        where = self.section_heading
-        return f"{where}, {texts.page_word(lang, '-' in self.pages)} {self.pages}" if self.pages else where
+    def label(self, lang: str = "en", mark_estimated: bool = False) -> str:
+        """Short location in ``lang`` by the project's one formatter (``nttqa.locate``), e.g.
+        "§2.4 Sejarah Masuknya IOM di Indonesia, p. 36" / "..., hlm. 36"; an estimated page is
+        marked only on request (the label sits inside quiz questions and listings)."""
+        return locate.of(self, lang, mark_estimated=mark_estimated)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,20 +187,9 @@ def walk(nodes: Sequence[Node]) -> Iterable[Node]:
         yield from walk(n.children)
 
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
-
-
-def _roman_to_int(r: str) -> int:
-    total = 0
-    vals = [_ROMAN.get(ch, 0) for ch in r.lower()]
-    for k, v in enumerate(vals):
-        total += -v if k + 1 < len(vals) and vals[k + 1] > v else v
-    return total
-
-
 def _chapter_number(chapter: str) -> int | None:
     m = re.match(r"^\s*(?:BAB|CHAPTER)\s+([IVXL]+)\b", chapter, re.I)
-    return _roman_to_int(m.group(1)) if m else None
+    return roman_value(m.group(1)) if m else None
 
 
 def section_text(chunks: Sequence[Chunk], section_number_or_chapter: str) -> list[Chunk]:
@@ -217,7 +207,7 @@ def section_text(chunks: Sequence[Chunk], section_number_or_chapter: str) -> lis
     if re.fullmatch(r"\d+", key):
         chap_no = int(key)
     elif re.fullmatch(r"(?:(?:BAB|CHAPTER)\s+)?[IVXL]+", up):
-        chap_no = _roman_to_int(up.split()[-1])
+        chap_no = roman_value(up.split()[-1]) or 0
     if chap_no is not None:
         return [c for c in chunks if _chapter_number(c.chapter) == chap_no]
     named = [c for c in chunks if c.chapter.upper() == up or c.section.upper() == up]

@@ -1,0 +1,240 @@
+"""What each sentence of the corpus states, computed once per loaded index.
+
+The answerer asks of a sentence what a question type needs: a quantity (and in
+the measure asked for: a share for "what percentage", money for "budget"), a
+date other than the asked one for "when", a person's name for "who", a
+defining phrase for "what is", a source reference for "which source".  It asks
+of the corpus which years its running text names (citation years "(Goma 2020,
+36)" are not events) and whether a word occurs in it in any spelling
+("organization" meets "organisasi" on a shared spelling key).
+
+Pure functions over text, and ``SentenceFacts``: the facts of every sentence
+of one ``StoredCorpus``, held in plain lists indexed by sentence row.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
+from nttqa.textutil import DAY_MONTH, MONTHS, Ref, analyze, find_refs, whole_number
+
+_RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
+_NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
+                 r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
+                 r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")
+# A quantity: a number with a unit or a count noun, a number written in words before a
+# counted noun or a magnitude, money ("Rp 5 juta", "US$50 million", "50 juta dolar"), a share.
+_QUANTITY = re.compile(
+    r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
+    r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
+    r"people|victims|cases|kabupaten|provinsi|desa|pos\b|kantor|unit|kali\b)|"
+    r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
+    rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|people|victims|"
+    r"cases|countries|percent|thousand|million|billion|kabupaten|provinsi)\b", re.I)
+_SHARE = re.compile(r"%|persen|per\s?cent", re.I)
+_MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
+WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
+_DEFINES = re.compile(
+    r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
+    r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
+_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+(?:1[89]|20)\d\d", re.I)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+# A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
+_LONE_YEAR = re.compile(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])")
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+
+def number_key(text: str) -> str:
+    """A number as compared: "1.000", "1,000" and "1000" meet; "%" dropped."""
+    return re.sub(r"[.,%]", "", text).lower()
+
+
+def quantity(match: str, after: str = "") -> tuple[str, str]:
+    """A quantity as (its number, what it measures): ("605", "count"), ("50", "money");
+    ``after``: the text that follows, where a currency may stand ("50 juta dolar")."""
+    m = re.match(r"\D{0,4}(\d+(?:[.,]\d+)*)", match)
+    key = number_key(m.group(1)) if m else match.split()[0].lower()
+    money = _MONEY.search(match) or re.match(r"\s*(?:rupiah|dolar|dollars?)\b", after, re.I)
+    return key, "share" if _SHARE.search(match) else "money" if money else "count"
+
+
+def quantities(text: str) -> tuple[tuple[str, str], ...]:
+    """Every quantity ``text`` states, as ``quantity`` reads it."""
+    # "50 juta dolar": the currency may follow the magnitude.
+    return tuple(quantity(m.group(), text[m.end():m.end() + 12]) for m in _QUANTITY.finditer(text))
+
+
+def fold(word: str) -> str:
+    """A spelling key shared by English words and their Indonesian loans: "organization" and
+    "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five letters."""
+    w = re.sub(r"c(?=[eiy])", "s", word.lower())  # soft c: "social" ~ "sosial", "police" ~ "polisi"
+    for a, b in (("ph", "f"), ("th", "t"), ("qu", "kw"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"),
+                 ("z", "s"), ("v", "f")):
+        w = w.replace(a, b)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return w[:5] if len(w) >= 5 else ""
+
+
+def information(word: str, lang: str) -> float:
+    """How much a word says about the topic: rare words say much ("photosynthesis"), everyday
+    words little ("took"): 8 minus its Zipf frequency in the asker's language, at least 0.5."""
+    return max(0.5, 8.0 - zipf(word.lower(), lang))
+
+
+@functools.lru_cache(maxsize=65536)
+def zipf(word: str, lang: str) -> float:
+    """How common a word is in general use of ``lang`` (Zipf scale, 0 = unknown)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang if lang in ("en", "id") else "en"))
+
+
+def strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
+    """``text`` without its in-text references (``refs``: already found in it)."""
+    out, last = [], 0
+    for r in (find_refs(text) if refs is None else refs):
+        out.append(text[last:r.start])
+        last = r.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def years_text(years: Sequence[int]) -> str:
+    """"2014-2018" for a run of years, else "2013, 2020"."""
+    ys = sorted(set(years))
+    if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1:
+        return f"{ys[0]}-{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
+
+
+class SentenceFacts:
+    """The facts of every sentence of a corpus (rows as in ``store.sentences``) and of the
+    corpus as a whole: its words and spelling keys, the years its running text names, the
+    (author, year) pairs it cites."""
+
+    def __init__(self, store) -> None:  # noqa: ANN001 - any StoredCorpus
+        self.store = store
+        chunks = store.chunks
+        self.vocab_text = " ".join(c.text.lower() for c in chunks)
+        self.words = set(re.findall(r"[a-z\u00C0-\u024F]+", self.vocab_text))
+        self.folds = {f for f in map(fold, self.words) if f}
+        self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
+                      for name in re.findall(r"[A-Z][\w-]+", r.authors)}
+        self.text_years: set[int] = set()
+        for c in chunks:
+            self.text_years.update(int(y) for y in _YEAR.findall(strip_refs(c.text)))
+        self.abstract = {c.id for c in chunks if c.is_abstract}
+        self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
+        self.terms: list[frozenset[str]] = []
+        self.sent_folds: list[frozenset[str]] = []
+        self.refs: list[tuple[str, ...]] = []
+        self.years: list[frozenset[int]] = []
+        self.qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
+        self.defines: list[bool] = []
+        self.dated: list[bool] = []
+        self.year_rows: dict[int, list[int]] = {}
+        for row in range(len(store.sentences)):
+            text = store.sentence_text(row)
+            found = find_refs(text)
+            bare = strip_refs(text, found)
+            self.terms.append(frozenset(analyze(text)))
+            self.sent_folds.append(frozenset(f for f in map(fold, re.findall(r"[A-Za-z]+", text)) if f))
+            self.refs.append(tuple(r.key for r in found))
+            ys = frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", bare)))
+            self.years.append(ys)
+            self.qty.append(quantities(bare))
+            self.defines.append(bool(_DEFINES.search(bare)))
+            self.dated.append(bool(_DATE.search(bare)))
+            for y in ys:
+                self.year_rows.setdefault(y, []).append(row)
+        self.about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(store.sentences)
+                                  if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]
+                           for kind in ABOUT_SECTIONS}
+
+    def text(self, row: int) -> str:
+        return self.store.sentence_text(row)
+
+    def known(self, word: str, terms: set[str]) -> bool:
+        """The corpus has the word: one of its analysed ``terms``, itself, or its spelling key."""
+        return any(self.store.has_term(t) for t in terms) or word.lower() in self.words or \
+            (fold(word) in self.folds if len(word) >= 5 else False)
+
+    # --- what a sentence states ---------------------------------------------------
+
+    def states_measure(self, row: int, info: QueryInfo) -> bool:
+        """The sentence states a quantity the question does not already give, in the measure it
+        asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
+        "what percentage" only by a share."""
+        given = {number_key(n) for n in info.numbers}
+        want = info.wants if info.wants in ("share", "money") else ""
+        return any(n not in given and (not want or sort == want) for n, sort in self.qty[row])
+
+    def states_person(self, row: int, info: QueryInfo) -> bool:
+        """The sentence names a person the question does not: two or more capitalised words,
+        one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi")."""
+        asked = {w.lower() for w in re.findall(r"\w+", info.text)}
+        for m in _PERSON.finditer(self.text(row)):
+            words = [w for w in m.group().split() if w.lower() not in asked]
+            if words and any(max(zipf(w.lower(), "id"), zipf(w.lower(), "en")) < 2.5 for w in words):
+                return True
+        return False
+
+    def states_date(self, row: int, info: QueryInfo) -> bool:
+        """The sentence holds a date; for "when"/"kapan" one the question does not already name."""
+        if not self.dated[row]:
+            return False
+        if info.years and WHEN.search(info.text):
+            return bool(self.years[row] - set(info.years)) or bool(DAY_MONTH.search(self.text(row)))
+        return True
+
+    def sentence_refs(self, row: int) -> tuple[str, ...]:
+        """The thesis' own source for a sentence: its in-text references, or else the
+        reference that closes its passage (the thesis often cites once at the end of a
+        paragraph or list) when no sentence in between cites anything else."""
+        if self.refs[row]:
+            return self.refs[row]
+        cid = self.store.sentences[row][0]
+        rows = self.store.sentences_of.get(cid, [])
+        for nxt in [r for r in rows if r > row][:3]:
+            if self.refs[nxt]:
+                return self.refs[nxt]
+        return ()
+
+    def rare_number_rows(self, info: QueryInfo) -> frozenset[int]:
+        """The sentences stating a number the question names that at most three sentences
+        state: "the 605 victims" points at one sentence exactly, "UU 21" does not."""
+        out: set[int] = set()
+        for x in info.numbers:
+            if len(x) > 1:
+                rx = whole_number(x)
+                rows = [r for r in range(len(self.store.sentences)) if rx.search(self.text(r))]
+                if len(rows) <= 3:
+                    out.update(rows)
+        return frozenset(out)
+
+    # --- the years the corpus covers ------------------------------------------------
+
+    def absent_years(self, question: str, info: QueryInfo) -> list[int]:
+        """Years the question asks about that the running text never names (a cited source's
+        year, "Hoi 2022", is a citation, not an event, and does not count)."""
+        out = []
+        for y in info.years:
+            if y in self.text_years:
+                continue
+            m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
+            if m and (m.group(1).lower(), str(y)) in self.cited:
+                continue
+            out.append(y)
+        return out
+
+    def span(self) -> list[int]:
+        """The first and last year the running text names (from 1945)."""
+        years = sorted(y for y in self.text_years if y >= 1945)
+        return [years[0], years[-1]] if years else []
+
+    def near_years(self, absent: Sequence[int], window: int) -> list[int]:
+        """Years the corpus names that lie within ``window`` of an absent asked year."""
+        return sorted({y for a in absent for y in self.text_years if 0 < abs(y - a) <= window})
