@@ -102,3 +102,33 @@ def test_citation_question_names_the_thesis_source(pipeline, q):
     a = pipeline.ask(q)
     assert not a.refused
     assert any("Goma 2020, 36-37" in c.refs for c in a.citations), [c.refs for c in a.citations]
+
+
+def test_answers_and_the_sources_page_name_the_same_source_for_a_sentence(pipeline):
+    """One rule decides which reference backs a sentence (``textutil.backing_refs``): every
+    sentence of a claim the Sources page lists under a source is backed by that source in the
+    answers too, and every source an answer names is on the Sources page."""
+    from nttqa.study.sources import build_sources
+    from nttqa.textutil import find_refs
+
+    facts = pipeline.answerer.facts
+    store = pipeline.store
+    sources = build_sources(list(store.chunks))
+    checked = 0
+    for src in sources:
+        for sc in src.citations:
+            for row in range(len(store.sentences)):
+                cid = store.sentences[row][0]
+                if cid in sc.claim_chunk_ids and store.chunks[cid].kind != "table" and facts.text(row) in sc.claim:
+                    named = facts.sentence_refs(row)
+                    assert any(src.year in k and any(n in k for n in src.names) for k in named), \
+                        (src.key, facts.text(row)[:80], named)
+                    checked += 1
+    assert checked > 50
+    named = {k for row in range(len(store.sentences)) for k in facts.sentence_refs(row)}
+    assert all(any(s.year in k and any(n in k for n in s.names) for s in sources) for k in named)
+    # a sentence the thesis backs only with a reference after it gets that reference
+    bare = [r for r in range(len(store.sentences)) if facts.sentence_refs(r) and not find_refs(facts.text(r))]
+    assert len(bare) > 10
+    rows = [r for r in range(len(store.sentences)) if "605" in facts.text(r)]
+    assert rows and all("Goma 2020, 36-37" in facts.sentence_refs(r) for r in rows)

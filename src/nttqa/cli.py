@@ -119,13 +119,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([h.to_dict() for h in hits])
         return 0
+    from nttqa import locate
+    from nttqa.messages import message
+    from nttqa.textutil import detect_language
+
+    lang = detect_language(args.question)
+    lang = lang if lang in ("id", "en") else "en"
     for h in hits:
         c = h.chunk
-        print(f"[{h.rank}] {h.score:.3f}  {c.doc} | {c.section_heading or c.chapter} | p. {c.pages}"
-              f"{' (est.)' if c.pages_estimated else ''}")
+        print(f"[{h.rank}] {h.score:.3f}  {c.doc} | {locate.of(c, lang)}")
         print("    " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
         if c.refs:
-            print("    refs: " + "; ".join(c.refs))
+            print(f"    {message(lang, 'thesis_refs')}: " + "; ".join(c.refs))
     return 0
 
 

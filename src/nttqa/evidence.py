@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
-from nttqa.textutil import DAY_MONTH, MONTHS, Ref, analyze, find_refs, whole_number
+from nttqa.textutil import DAY_MONTH, MONTHS, Ref, analyze, backing_refs, find_refs, refs_at, whole_number
 
 _RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
@@ -130,8 +130,8 @@ class SentenceFacts:
         self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         self.terms: list[frozenset[str]] = []
         self.sent_folds: list[frozenset[str]] = []
-        self.refs: list[tuple[str, ...]] = []
         self.years: list[frozenset[int]] = []
+        self.refs: list[tuple[str, ...]]  # the sources backing each sentence (see sentence_refs)
         self.qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
         self.defines: list[bool] = []
         self.dated: list[bool] = []
@@ -142,7 +142,6 @@ class SentenceFacts:
             bare = strip_refs(text, found)
             self.terms.append(frozenset(analyze(text)))
             self.sent_folds.append(frozenset(f for f in map(fold, re.findall(r"[A-Za-z]+", text)) if f))
-            self.refs.append(tuple(r.key for r in found))
             ys = frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", bare)))
             self.years.append(ys)
             self.qty.append(quantities(bare))
@@ -150,6 +149,10 @@ class SentenceFacts:
             self.dated.append(bool(_DATE.search(bare)))
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
+        backing = backing_refs(chunks)
+        # A passage's sentences are split as the Sources page splits them; a table is one sentence here.
+        self.refs = [refs_at(backing, chunks[cid], s) if chunks[cid].kind == "table" else backing.get((cid, s), ())
+                     for cid, s, _e in store.sentences]
         self.about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(store.sentences)
                                   if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]
                            for kind in ABOUT_SECTIONS}
@@ -191,17 +194,10 @@ class SentenceFacts:
         return True
 
     def sentence_refs(self, row: int) -> tuple[str, ...]:
-        """The thesis' own source for a sentence: its in-text references, or else the
-        reference that closes its passage (the thesis often cites once at the end of a
-        paragraph or list) when no sentence in between cites anything else."""
-        if self.refs[row]:
-            return self.refs[row]
-        cid = self.store.sentences[row][0]
-        rows = self.store.sentences_of.get(cid, [])
-        for nxt in [r for r in rows if r > row][:3]:
-            if self.refs[nxt]:
-                return self.refs[nxt]
-        return ()
+        """The thesis' own sources for a sentence: its in-text references, or the parenthetical
+        reference after it that backs it (``textutil.backing_refs``, the rule the Sources page
+        uses too: the answer and the page name the same source for the same sentence)."""
+        return self.refs[row]
 
     def rare_number_rows(self, info: QueryInfo) -> frozenset[int]:
         """The sentences stating a number the question names that at most three sentences

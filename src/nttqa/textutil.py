@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 _ID_WORDS = set("""
 yang dan di ke dari dalam untuk dengan pada ini itu adalah sebagai oleh atau juga tidak akan
@@ -231,6 +231,74 @@ def find_refs(text: str) -> list[Ref]:
         out.append(Ref(authors, year, pages, True, m.start("authors"), m.end()))
     out.sort(key=lambda r: r.start)
     return out
+
+
+# --- which reference backs a sentence (one rule, for answers and for the Sources page) -------
+
+MAX_CLAIM_BACK = 3  # sentences before a parenthetical reference that it may still support
+
+
+@dataclass(frozen=True)
+class RefSentence:
+    """A sentence of a chunk with the in-text references it holds."""
+
+    chunk: Any  # a types.Chunk
+    start: int
+    end: int
+    refs: tuple[Ref, ...]
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start:self.end]
+
+
+def sentence_runs(chunks: Sequence[Any]) -> list[list[RefSentence]]:
+    """The chunks' sentences with their references, grouped by section in reading order (a
+    table is a run of its own): a reference backs sentences only within its run."""
+    runs: list[list[RefSentence]] = []
+    prev: tuple | None = None
+    for c in chunks:
+        key = (c.doc, c.chapter, c.section, c.id if c.kind == "table" else -1)
+        if key != prev:
+            runs.append([])
+            prev = key
+        refs = find_refs(c.text)
+        for s, e in split_sentences(c.text):
+            runs[-1].append(RefSentence(c, s, e, tuple(r for r in refs if s <= r.start < e)))
+    return [r for r in runs if r]
+
+
+def claim_start(run: Sequence[RefSentence], i: int, ref: Ref) -> int:
+    """The first sentence of ``run`` that the reference ``ref`` in sentence ``i`` backs: a
+    parenthetical reference at a sentence end ("... (Goma 2020, 36-37).") backs up to
+    ``MAX_CLAIM_BACK`` sentences before it, back to the previous reference; a narrative one
+    ("Arif (2016) menyatakan ...") backs only its own sentence."""
+    first = i
+    if not ref.narrative:
+        while first > 0 and i - first < MAX_CLAIM_BACK and not run[first - 1].refs:
+            first -= 1
+    return first
+
+
+def backing_refs(chunks: Sequence[Any]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(chunk id, sentence start) -> the references ("Goma 2020, 36-37") backing that sentence."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for run in sentence_runs(chunks):
+        for i, sent in enumerate(run):
+            for ref in sent.refs:
+                for x in run[claim_start(run, i, ref):i + 1]:
+                    keys = out.setdefault((x.chunk.id, x.start), [])
+                    if ref.key not in keys:
+                        keys.append(ref.key)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def refs_at(table: dict[tuple[int, int], tuple[str, ...]], chunk: Any, pos: int) -> tuple[str, ...]:
+    """The references backing the sentence of ``chunk`` that holds offset ``pos``."""
+    for s, e in split_sentences(chunk.text):
+        if s <= pos < e:
+            return table.get((chunk.id, s), ())
+    return ()
 
 
 def ref_keys(text: str) -> tuple[str, ...]:

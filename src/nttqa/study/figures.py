@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nttqa.study.reader import Cite, cite, clause_span_at, sentence_span_at
-from nttqa.study.sources import refs_for, sentence_sources
+from nttqa.textutil import backing_refs, refs_at
 from nttqa.study.timeline import MONTHS, REGULATION, date_mentions, mask
 from nttqa.textutil import find_refs, ref_keys, years
 from nttqa.types import Chunk
@@ -218,7 +218,7 @@ def _text_figures(chunk: Chunk, backing: dict[tuple[int, int], tuple[str, ...]])
         if (not label or label.lower() == unit.lower()) and ys:
             label = _years_label(ys)  # "orang" says less than the year it counts for
         fig = Figure(label or unit, value, raw, unit, ys[0] if len(ys) == 1 else None, ys, "", "", "", "",
-                     refs_for(backing, chunk, m.start()), cite(chunk, text[s:e]), text[cs:ce].strip())
+                     refs_at(backing, chunk, m.start()), cite(chunk, text[s:e]), text[cs:ce].strip())
         out.append((fig, opens_list_item))
     return out
 
@@ -273,7 +273,7 @@ def build_figures(chunks: Sequence[Chunk]) -> list[Figure]:
     the same unit in one section ("Tahun 2015 ... 941 orang; Tahun 2016 ... 863 orang")
     form a series even across passages; other figures are grouped by sentence.
     """
-    backing = sentence_sources(chunks)
+    backing = backing_refs(chunks)
     items: list[tuple[Figure, tuple[Any, ...]]] = []
     list_no = 0
     last_list_key: tuple[str, str, str] | None = None

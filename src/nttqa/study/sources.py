@@ -20,15 +20,14 @@ from typing import Any
 
 from nttqa.messages import LANGS
 from nttqa.study import texts
-from nttqa.study.reader import Cite, cite, sentence_spans
-from nttqa.textutil import Ref, find_refs
+from nttqa.study.reader import Cite, cite
+from nttqa.textutil import Ref, claim_start, find_refs, sentence_runs
 from nttqa.types import Chunk
 
 # The notice in each language; the texts live in the catalogue (key "no_reference_list").
 NO_REFERENCE_LIST = {lang: texts.t(lang, "no_reference_list") for lang in LANGS}
 
 _REFERENCE_LIST_NAMES = ("DAFTAR PUSTAKA", "BIBLIOGRAPHY", "REFERENCES", "DAFTAR REFERENSI", "REFERENSI")
-_MAX_CLAIM_BACK = 3  # sentences before a parenthetical reference that it may still support
 
 
 def has_reference_list(chunks: Sequence[Chunk]) -> bool:
@@ -105,33 +104,6 @@ def _page_sort_key(p: str) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
-class _Sentence:
-    chunk: Chunk
-    start: int
-    end: int
-    refs: tuple[Ref, ...]
-
-    @property
-    def text(self) -> str:
-        return self.chunk.text[self.start:self.end]
-
-
-def _section_runs(chunks: Sequence[Chunk]) -> list[list[_Sentence]]:
-    """Sentences grouped by section, in reading order; a table is a run of its own."""
-    runs: list[list[_Sentence]] = []
-    prev: tuple[str, str, str, int] | None = None
-    for c in chunks:
-        key = (c.doc, c.chapter, c.section, c.id if c.kind == "table" else -1)
-        if key != prev:
-            runs.append([])
-            prev = key
-        refs = find_refs(c.text)
-        for s, e in sentence_spans(c.text):
-            runs[-1].append(_Sentence(c, s, e, tuple(r for r in refs if s <= r.start < e)))
-    return [r for r in runs if r]
-
-
-@dataclass(frozen=True)
 class _Occurrence:
     ref: Ref
     citation: SourceCitation
@@ -139,14 +111,10 @@ class _Occurrence:
 
 def _occurrences(chunks: Sequence[Chunk]) -> list[_Occurrence]:
     out: list[_Occurrence] = []
-    for run in _section_runs(chunks):
+    for run in sentence_runs(chunks):
         for i, sent in enumerate(run):
             for ref in sent.refs:
-                first = i
-                if not ref.narrative:
-                    while first > 0 and i - first < _MAX_CLAIM_BACK and not run[first - 1].refs:
-                        first -= 1
-                claim_sents = run[first:i + 1]
+                claim_sents = run[claim_start(run, i, ref):i + 1]
                 claim = " ".join(x.text for x in claim_sents)
                 ids = tuple(dict.fromkeys(x.chunk.id for x in claim_sents))
                 written = sent.chunk.text[ref.start:ref.end]
@@ -173,31 +141,6 @@ def build_sources(chunks: Sequence[Chunk]) -> list[Source]:
                               tuple(o.citation for o in occs), variants))
     sources.sort(key=lambda s: (s.authors.lower(), s.year))
     return sources
-
-
-def sentence_sources(chunks: Sequence[Chunk]) -> dict[tuple[int, int], tuple[str, ...]]:
-    """(chunk id, sentence start) -> the references ("Goma 2020, 36-37") backing that sentence."""
-    out: dict[tuple[int, int], list[str]] = {}
-    for run in _section_runs(chunks):
-        for i, sent in enumerate(run):
-            for ref in sent.refs:
-                first = i
-                if not ref.narrative:
-                    while first > 0 and i - first < _MAX_CLAIM_BACK and not run[first - 1].refs:
-                        first -= 1
-                for x in run[first:i + 1]:
-                    keys = out.setdefault((x.chunk.id, x.start), [])
-                    if ref.key not in keys:
-                        keys.append(ref.key)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def refs_for(table: dict[tuple[int, int], tuple[str, ...]], chunk: Chunk, pos: int) -> tuple[str, ...]:
-    """The references backing the sentence of ``chunk`` holding offset ``pos``."""
-    for s, e in sentence_spans(chunk.text):
-        if s <= pos < e:
-            return table.get((chunk.id, s), ())
-    return ()
 
 
 # --- looking sources up -------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nttqa.study.reader import Abbreviation, Cite, abbreviations, acronyms_in, cite, clause_span_at, sentence_spans
-from nttqa.study.sources import refs_for, sentence_sources
+from nttqa.textutil import backing_refs, refs_at
 from nttqa.textutil import find_refs
 from nttqa.types import Chunk
 
@@ -216,7 +216,7 @@ def _mentioned(sentence: str, table: Sequence[Abbreviation], frequent: set[str])
 def build_timeline(chunks: Sequence[Chunk], abbreviation_table: Sequence[Abbreviation] | None = None) -> list[Event]:
     """All dated mentions of the running text, in date order."""
     table = list(abbreviation_table) if abbreviation_table is not None else abbreviations(chunks)
-    backing = sentence_sources(chunks)
+    backing = backing_refs(chunks)
     events: list[tuple[tuple[Any, ...], Event]] = []
     seen_regulations: set[str] = set()
     frequent = _frequent_acronyms(chunks)
@@ -241,7 +241,7 @@ def build_timeline(chunks: Sequence[Chunk], abbreviation_table: Sequence[Abbrevi
                 last_year = None if latest.year_end else latest.year
             years_here = {m.year for m in mentions}
             mentions_here = _mentioned(sentence, table, frequent)
-            refs = refs_for(backing, c, s)
+            refs = refs_at(backing, c, s)
             for m in mentions:
                 date, precision = _date(m)
                 cs, ce = clause_span_at(c.text, s + m.start)
