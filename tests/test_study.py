@@ -308,6 +308,19 @@ def test_highlight_survives_rewrapping():
     assert highlight(passage, "tidak ada") == [(passage, False)]
 
 
+def test_one_abbreviation_rule_for_glossary_quiz_and_timeline(chunks):
+    """The glossary (which feeds query expansion) and the quiz/timeline table read the same
+    definitions: the first long form of every short form agrees, syllable forms included."""
+    from nttqa.study.glossary import build_glossary
+
+    table = {a.short: a.long for a in abbreviations(chunks)}
+    glossary = {t.term: t.meaning for t in build_glossary(chunks) if t.kind == "abbreviation"}
+    assert table == {k: v for k, v in glossary.items() if k in table}
+    assert set(glossary) - set(table) <= {t.term for t in build_glossary(chunks) if t.chunk_id >= 0 and
+                                         next(c for c in chunks if c.id == t.chunk_id).kind != "text"}
+    assert table["Pemprov"] == "Pemerintah Provinsi" and table["Mabes Polri"].startswith("Markas Besar")
+
+
 def test_abbreviations(chunks):
     table = {a.short: a.long for a in abbreviations(chunks)}
     assert table["RAD"] == "Rencana Aksi Daerah"

@@ -19,9 +19,9 @@ import re
 from collections.abc import Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
-from nttqa.textutil import DAY_MONTH, MONTHS, Ref, analyze, backing_refs, find_refs, refs_at, whole_number
+from nttqa.textutil import DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, refs_at, whole_number
 
-_RANGE = re.compile(r"(?:1[89]|20)\d\d\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*(?:1[89]|20)\d\d", re.I)
+_RANGE = re.compile(rf"{YEAR}\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*{YEAR}", re.I)
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
                  r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")
@@ -40,10 +40,10 @@ WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa
 _DEFINES = re.compile(
     r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
     r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
-_DATE = re.compile(rf"(?<!\d)(?:1[89]|20)\d\d(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+(?:1[89]|20)\d\d", re.I)
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_DATE = re.compile(rf"(?<!\d){YEAR}(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+{YEAR}", re.I)
+_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
-_LONE_YEAR = re.compile(r"(?<![\d\-–/])(1[89]\d\d|20\d\d)(?![\d\-–])")
+_LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 

@@ -29,7 +29,7 @@ from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
 from nttqa.query import ABOUT_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about
-from nttqa.textutil import whole_number
+from nttqa.textutil import YEAR, whole_number
 from nttqa.types import Chunk, Hit
 
 
@@ -95,7 +95,7 @@ def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
 
 
 # A four-digit number not inside a citation: not "(Goma, 2016)", not "2016, 36", not "2016,5".
-_NAMED_YEAR = re.compile(r"(?<![\d(,]\s)(?<!\d)(\d{4})(?![\d,])(?!\s*,\s*\d)")
+_NAMED_YEAR = re.compile(rf"(?<![\d(,]\s)(?<!\d)({YEAR})(?![\d,])(?!\s*,\s*\d)")
 
 
 def _scatter(values: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:

@@ -129,6 +129,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A year written in a text: 1800-2099.  Every year pattern in the project is built on it.
+YEAR = r"(?:1[89]|20)\d\d"
+# The years a passage speaks of (its metadata, ``Chunk.years``) lie in a narrower window: a
+# thesis on 2014-2018 mentions 1945 or 2030, and a "1000" or "1200 korban" is no year.
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
 
 
@@ -161,7 +165,7 @@ class Ref:
 _NAME = r"[A-Z][\w'’.\-]*"
 _NAME_SEQ = rf"{_NAME}(?:\s+(?:{_NAME}|of|for|and|dan|&|de|van|der|on)){{0,9}}"
 _AUTHORS = rf"{_NAME_SEQ}(?:\s*,\s*{_NAME_SEQ})*(?:,?\s+(?:and|dan|&)\s+{_NAME_SEQ})?(?:\s+et\s+al\.?)?"
-_YEAR_PART = r"(?P<year>(?:19|20)\d{2}[a-z]?|n\.\s?d\.?)"
+_YEAR_PART = rf"(?P<year>{YEAR}[a-z]?|n\.\s?d\.?)"
 _PAGES = r"(?:,\s*(?:hlm\.?|p\.|pp\.|hal\.?)?\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?))?"
 _PAREN_ITEM = re.compile(rf"^\s*(?P<authors>{_AUTHORS})\s*,?\s+{_YEAR_PART}{_PAGES}\s*$")
 _NARRATIVE = re.compile(rf"(?P<authors>{_AUTHORS})\s+\({_YEAR_PART}{_PAGES}\)")

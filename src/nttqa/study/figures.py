@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nttqa.study.reader import Cite, cite, clause_span_at, sentence_span_at
-from nttqa.textutil import backing_refs, refs_at
 from nttqa.study.timeline import MONTHS, REGULATION, date_mentions, mask
-from nttqa.textutil import find_refs, ref_keys, years
+from nttqa.textutil import YEAR, backing_refs, find_refs, ref_keys, refs_at, years
 from nttqa.types import Chunk
 
 
@@ -82,7 +81,7 @@ _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 
 _CAPTION = re.compile(r"^\s*(?P<name>(?:Tabel|Table)\s+\d+(?:\.\d+)*)\.?\s*(?P<title>.*)$", re.I)
 _SOURCE = re.compile(r"^\s*(?:Sumber|Source)\s*:", re.I)
-_YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d{2}$")
+_YEAR_TOKEN = re.compile(rf"^{YEAR}$")
 _VALUE_TOKEN = re.compile(rf"^(?P<num>{_NUM})(?P<pct>%)?$")
 _ROW = re.compile(rf"^(?P<label>.*?\D)\s+(?P<num>{_NUM})\s*(?P<unit>%|[^\d\s][^\d]*)?$")
 

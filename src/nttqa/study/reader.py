@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from nttqa import locate
-from nttqa.textutil import roman_value, split_sentences
+from nttqa.textutil import find_refs, roman_value, split_sentences
 from nttqa.types import Chunk
 
 # --- the citation carried by every study item ------------------------------------
@@ -307,7 +307,6 @@ class Abbreviation:
 # Words a long form may contain without contributing a letter ("Dinas ... dan Perlindungan Anak").
 FUNCTION_WORDS = {"dan", "and", "of", "for", "the", "di", "ke", "dari", "untuk", "atas", "in", "on", "to", "&",
                    "bagi", "pada", "a", "an", "yang", "serta", "de", "la", "du", "des", "van", "der"}
-_PAREN = re.compile(r"\(\s*([A-Z][A-Za-z0-9.\-]*(?:\s+[A-Z][A-Za-z0-9.\-]*){0,2})\s*\)")
 
 
 def expand_digits(short: str) -> str:
@@ -367,31 +366,104 @@ def long_form(before: str, short: str) -> str | None:
     return None
 
 
-def _looks_abbreviated(short: str) -> bool:
-    letters = [ch for ch in short if ch.isalpha()]
-    upper = sum(1 for ch in letters if ch.isupper())
-    return 2 <= len(letters) <= 16 and upper >= 2
+ABBR_FORM = re.compile(r"^[A-Z][A-Za-z0-9]*(?:[-\s][A-Z0-9][A-Za-z0-9]*){0,3}$")
+
+
+def looks_abbreviation(s: str) -> bool:
+    """"TPPO", "Kemen PPPA", "GT PP-TPPO", "BNP2TKI"; short "Perda"-style forms, and short
+    syllable words together ("Mabes Polri")."""
+    if not ABBR_FORM.match(s) or len(s) > 24:
+        return False
+    words = s.split()
+    return bool(re.search(r"\b[A-Z][A-Z0-9]+\b", s)) or (len(s) <= 8 and " " not in s) or \
+        (len(words) >= 2 and all(len(w) <= 6 for w in words))
+
+
+def words_before(text: str, end: int, n: int) -> list[tuple[str, int]]:
+    """Up to ``n`` (word, start) pairs ending at ``end``, stopping at punctuation."""
+    out: list[tuple[str, int]] = []
+    for m in reversed(list(re.finditer(r"[\w'’-]+|[.,;:!?()\"“”]", text[max(0, end - 400):end]))):
+        w = m.group(0)
+        if not re.match(r"[\w]", w):
+            break
+        out.append((w, max(0, end - 400) + m.start()))
+        if len(out) >= n:
+            break
+    return list(reversed(out))
+
+
+def _schwartz_hearst(short: str, words: list[tuple[str, int]]) -> int | None:
+    """Index into ``words`` where the long form of ``short`` starts (Schwartz-Hearst: the short
+    form's letters appear in order, the first one starting a word) - for syllable abbreviations
+    ("Kemensos", "Pemprov") that do not spell one letter group per word."""
+    letters = expand_digits(short)
+    if not letters:
+        return None
+    long_text = " ".join(w for w, _ in words).lower()
+    s, li = len(letters) - 1, len(long_text) - 1
+    while s >= 0:
+        ch = letters[s]
+        while li >= 0 and (long_text[li] != ch or (s == 0 and li > 0 and long_text[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        s -= 1
+        li -= 1
+    start_char = li + 1
+    pos = 0
+    for i, (w, _) in enumerate(words):
+        if pos <= start_char < pos + len(w) + 1:
+            return None if w.lower() in FUNCTION_WORDS else i  # "dan Perlindungan Anak" is cut short
+        pos += len(w) + 1
+    return None
+
+
+def definition_at(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """(short, long) when the parentheses ``text[start:end]`` define an abbreviation:
+    "Rencana Aksi Daerah (RAD)" or "TKI (Tenaga Kerja Indonesia)"; None otherwise.
+    The one rule for the glossary, the quiz, the timeline and query expansion."""
+    inner = text[start + 1:end - 1].strip()
+    if looks_abbreviation(inner):
+        lf = long_form(text[:start], inner)
+        if lf is None:
+            words = words_before(text, start, len(inner) + 5)
+            i = _schwartz_hearst(inner, words)
+            lf = text[words[i][1]:start].strip() if i is not None and words else None
+        if lf and (len(lf.split()) >= 2 or len(lf) > len(inner) + 3) and \
+                lf.replace(" ", "").lower() != inner.replace(" ", "").lower():
+            return inner, lf
+    before = words_before(text, start, 1)  # "TKI (Tenaga Kerja Indonesia)": short form before
+    if before and ABBR_FORM.match(before[0][0]) and sum(ch.isupper() for ch in before[0][0]) >= 2:
+        short = before[0][0]
+        ws = inner.split()
+        if len(ws) >= 2 and (_aligns(expand_digits(short), tuple(ws)) or
+                             _schwartz_hearst(short, [(w, 0) for w in ws]) == 0):
+            return short, inner
+    return None
+
+
+_PARENS = re.compile(r"\(([^()]{1,80})\)")
 
 
 def abbreviations(chunks: Sequence[Chunk]) -> list[Abbreviation]:
-    """Abbreviations the text defines as "Long Form (ABBR)", sorted by the short form."""
+    """Abbreviations the text defines (``definition_at``), sorted by the short form; the long
+    form of their first definition, how often they are defined, and where first."""
     found: dict[str, tuple[str, int, Cite]] = {}
     for c in chunks:
         if c.kind != "text":
             continue
-        for m in _PAREN.finditer(c.text):
-            short = m.group(1).strip()
-            if not _looks_abbreviated(short):
+        for m in _PARENS.finditer(c.text):
+            if find_refs(m.group(0)):
+                continue  # "(IOM 2015)" is a citation, not a definition
+            pair = definition_at(c.text, m.start(), m.end())
+            if pair is None:
                 continue
-            lf = long_form(c.text[:m.start()], short)
-            if not lf or lf.replace(" ", "").lower() == short.replace(" ", "").lower():
-                continue
-            key = short
-            if key in found:
-                long, n, where = found[key]
-                found[key] = (long, n + 1, where)
+            short, lf = pair
+            if short in found:
+                long, n, where = found[short]
+                found[short] = (long, n + 1, where)
             else:
-                found[key] = (lf, 1, cite(c, sentence_at(c.text, m.start())))
+                found[short] = (lf, 1, cite(c, sentence_at(c.text, m.start())))
     return [Abbreviation(k, v[0], v[1], v[2]) for k, v in sorted(found.items(), key=lambda kv: kv[0].lower())]
 
 

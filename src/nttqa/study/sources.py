@@ -21,7 +21,7 @@ from typing import Any
 from nttqa.messages import LANGS
 from nttqa.study import texts
 from nttqa.study.reader import Cite, cite
-from nttqa.textutil import Ref, claim_start, find_refs, sentence_runs
+from nttqa.textutil import YEAR, Ref, claim_start, find_refs, sentence_runs
 from nttqa.types import Chunk
 
 # The notice in each language; the texts live in the catalogue (key "no_reference_list").
@@ -145,7 +145,7 @@ def build_sources(chunks: Sequence[Chunk]) -> list[Source]:
 
 # --- looking sources up -------------------------------------------------------------
 
-_YEAR_Q = re.compile(r"\b((?:19|20)\d{2}[a-z]?)\b|\bn\.\s?d\.?", re.I)
+_YEAR_Q = re.compile(rf"\b({YEAR}[a-z]?)\b|\bn\.\s?d\.?", re.I)
 
 
 def _query_parts(text: str) -> tuple[str, str | None]:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nttqa.study.reader import Abbreviation, Cite, abbreviations, acronyms_in, cite, clause_span_at, sentence_spans
-from nttqa.textutil import backing_refs, refs_at
-from nttqa.textutil import find_refs
+from nttqa.textutil import YEAR, backing_refs, find_refs, refs_at
 from nttqa.types import Chunk
 
 MONTHS: dict[str, int] = {
@@ -28,7 +27,7 @@ MONTHS: dict[str, int] = {
     "desember": 12, "december": 12,
 }
 _MONTH = r"(?P<{name}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
-_YEAR = r"(?P<{name}>(?:1[89]|20)\d{{2}})(?![\d%/])"
+_YEAR = r"(?P<{name}>" + YEAR.replace("{", "{{").replace("}", "}}") + r")(?![\d%/])"
 _Y = r"(?<![\w.,/$])"  # a year is not the tail of a number, a code ("No. 5/2018") or money
 
 _DAY_FULL = re.compile(
@@ -42,11 +41,11 @@ _MONTHS_ONLY = re.compile(
     rf"(?:bulan|in)\s+{_MONTH.format(name='month')}(?P<more>(?:\s*(?:,|dan\s+juga|dan|serta|and|hingga|sampai)\s*"
     rf"(?:bulan\s+)?(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b)*)", re.I)
 _RANGE = re.compile(
-    rf"{_Y}(?P<a>(?:1[89]|20)\d{{2}})\s*(?:-|–|—|hingga|sampai(?:\s+dengan)?|s\.d\.|s/d|to|until|through)\s*"
-    rf"(?:(?:tahun|year)\s+)?(?P<b>(?:1[89]|20)\d{{2}})(?![\d%/])", re.I)
+    rf"{_Y}(?P<a>{YEAR})\s*(?:-|–|—|hingga|sampai(?:\s+dengan)?|s\.d\.|s/d|to|until|through)\s*"
+    rf"(?:(?:tahun|year)\s+)?(?P<b>{YEAR})(?![\d%/])", re.I)
 _ANY_MONTH = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.I)
-_YEAR_ONLY = re.compile(rf"{_Y}(?P<year>(?:1[89]|20)\d{{2}})(?![\d%/])")
-REGULATION = re.compile(r"(?:Nomor|No\.)\s*\d+[\w./-]*\s+[Tt]ahun\s+(?P<year>(?:1[89]|20)\d{2})(?!\d)")
+_YEAR_ONLY = re.compile(rf"{_Y}(?P<year>{YEAR})(?![\d%/])")
+REGULATION = re.compile(rf"(?:Nomor|No\.)\s*\d+[\w./-]*\s+[Tt]ahun\s+(?P<year>{YEAR})(?!\d)")
 # "Masih pada tahun yang sama ..." dates a sentence by the year last written before it.
 _SAME_YEAR = re.compile(r"\b(?:(?:pada|di|dalam)\s+)?tahun\s+yang\s+sama\b|\b(?:in\s+)?(?:the|that)\s+same\s+year\b",
                         re.I)
@@ -121,7 +120,7 @@ def date_mentions(text: str) -> list[DateMention]:
     """
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    if not re.search(r"(?:1[89]|20)\d\d", text):
+    if not re.search(YEAR, text):
         return out
     has_month = bool(_ANY_MONTH.search(text))
 
