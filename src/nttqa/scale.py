@@ -190,11 +190,7 @@ def _latency(fn: Callable[[int], Any], nq: int, reps: int = 3) -> dict[str, floa
 
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
-    try:
-        # optional (it comes with scikit-learn)
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        from contextlib import nullcontext as threadpool_limits  # type: ignore[assignment]
+    from threadpoolctl import threadpool_limits
     try:
         with threadpool_limits(1):
             fn(0)
