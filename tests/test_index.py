@@ -56,6 +56,81 @@ def test_changed_added_or_removed_corpus_file_makes_the_index_stale(hash_index, 
         Pipeline.load(s)
 
 
+NOTE = """# Catatan kuliah
+
+## Kunjungan lapangan
+
+Pada kunjungan ke Kupang, mahasiswa mewawancarai petugas Dinas Sosial tentang rumah aman bagi
+korban. Petugas menyebut bahwa rumah aman di Kupang menampung dua puluh tiga korban pada tahun itu.
+"""
+
+
+def test_adding_or_removing_a_document_reembeds_only_what_changed(hash_index, tmp_path):
+    """A second document is parsed and embedded alone: the thesis' chunks and vectors are taken
+    over as they were; removing it again gives back the thesis-only index."""
+    import numpy as np
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    s = hash_index.with_(corpus_dir=corpus, index_dir=tmp_path / "index")
+    shutil.copytree(hash_index.index_dir, s.index_dir)
+    first = Pipeline.load(s)
+    thesis = [c.to_dict() for c in first.chunks]
+    vectors = first.store.vectors().copy()
+    embedded: list[str] = []
+    (corpus / "catatan.md").write_text(NOTE, encoding="utf-8")
+    m = build(s, lambda stage, done, total: embedded.append(f"{stage} {done}/{total}"))
+    assert m["reused"] == [next(corpus.glob("*.txt")).name]
+    assert "parse 1/1" in embedded  # one document parsed, not two
+    assert max(int(e.split()[-1].split("/")[1]) for e in embedded if e.startswith("embed passages")) < 5
+    both = Pipeline.load(s)
+    docs = [c.doc for c in both.chunks]
+    assert docs.count("catatan.md") >= 1 and len(both.chunks) == len(thesis) + docs.count("catatan.md")
+    kept = [c for c in both.chunks if c.doc != "catatan.md"]
+    assert [c.text for c in kept] == [c["text"] for c in thesis]
+    assert np.array_equal(both.store.vectors()[[c.id for c in kept]], vectors)
+    hit = both.search("rumah aman di Kupang menampung berapa korban", 3)[0]
+    assert hit.chunk.doc == "catatan.md"
+    (corpus / "catatan.md").unlink()
+    m = build(s)
+    again = Pipeline.load(s)
+    assert [c.to_dict() for c in again.chunks] == thesis and np.array_equal(again.store.vectors(), vectors)
+    assert m["reused"] == [next(corpus.glob("*.txt")).name]
+
+
+def test_cli_add_and_remove_refuse_bad_input_and_change_nothing(hash_index, tmp_path, capsys):
+    from nttqa.cli import main
+
+    from conftest import snapshot
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(hash_index.index_dir, index)
+    where = ["--corpus", str(corpus), "--index", str(index), "--embedder", "hash:256", "--quiet"]
+    before_corpus, before_index = snapshot(corpus), snapshot(index)
+    fake = tmp_path / "laporan.pdf"
+    fake.write_text("bukan PDF, hanya teks", encoding="utf-8")
+    assert main(["add", str(fake), *where]) == 2
+    assert "laporan.pdf" in capsys.readouterr().err
+    thesis = next(corpus.glob("*.txt")).name
+    assert main(["add", str(hash_index.corpus_dir / thesis), *where]) == 2  # the name is taken
+    assert "--replace" in capsys.readouterr().err
+    assert main(["remove", thesis, *where]) == 2  # the only document
+    assert "only document" in capsys.readouterr().err
+    assert main(["remove", "tidak-ada.pdf", *where]) == 2
+    assert snapshot(corpus) == before_corpus and snapshot(index) == before_index
+    note = tmp_path / "catatan.md"
+    note.write_text(NOTE, encoding="utf-8")
+    assert main(["add", str(note), *where]) == 0
+    assert "1 document(s) kept as they were" in capsys.readouterr().out
+    s = hash_index.with_(corpus_dir=corpus, index_dir=index)
+    assert "catatan.md" in {c.doc for c in Pipeline.load(s).chunks}
+    assert main(["remove", "catatan.md", *where]) == 0
+    assert "catatan.md" not in {c.doc for c in Pipeline.load(s).chunks}
+    assert snapshot(corpus) == before_corpus
+
+
 def test_settings_or_embedder_change_makes_the_index_stale(hash_index):
     with pytest.raises(StaleIndexError, match="settings changed"):
         Pipeline.load(hash_index.with_(chunk_target=500))

@@ -151,6 +151,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, capsys) -> None:
     for label in ("Recall@5", "index build", "search p50", "ask p95", "cold start", "peak RSS"):
         assert label in text
     assert text.count(" ok") + text.count("OVER") == len(TARGETS)
+    ar = report["add_remove"]  # one more 40-page document: added alone, then removed
+    assert ar["pages"] == 40 and ar["add_s"] > 0 and ar["remove_s"] > 0 and ar["chunks_after_add"] > n["chunks"]
+    assert "nttqa add of a 40-page" in text
     scales = report["scale"]["scales"]
     assert [r["chunks"] for r in scales] == [scales[0]["chunks"], 3 * scales[0]["chunks"]]
     assert "Scale study" in format_scale(report["scale"])

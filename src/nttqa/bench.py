@@ -106,6 +106,59 @@ def build_index(settings: Settings, index_dir: Path) -> dict[str, Any]:
             "chunks": manifest.get("chunk_count")}
 
 
+# --------------------------------------------------------------------------- one more document
+
+
+def synthetic_document(path: Path, source: str, pages: int = 40, chars_per_page: int = 1500) -> Path:
+    """A ``pages``-page document made of ``source``'s sentences in reverse order (text a build
+    must really embed; 1500 characters a page, the thesis' own density), as a PDF with a page number at the foot of each page when fpdf2 is
+    installed (the test extra), else as Markdown with the same text."""
+    import re
+
+    sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", " ".join(source.split())) if len(x.strip()) > 20]
+    sentences.reverse()
+    text = " ".join(sentences)[: pages * chars_per_page]
+    page_texts = [text[i:i + chars_per_page] for i in range(0, len(text), chars_per_page)]
+    try:
+        from fpdf import FPDF
+    except ImportError:
+        path = path.with_suffix(".md")
+        path.write_text("# Dokumen pembanding\n\n" + "\n\n".join(page_texts) + "\n", encoding="utf-8")
+        return path
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=10)
+    for k, body in enumerate(page_texts, 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 5, body.encode("latin-1", "replace").decode("latin-1"))
+        pdf.set_y(-15)
+        pdf.cell(0, 5, str(k), align="C")
+    pdf.output(str(path.with_suffix(".pdf")))
+    return path.with_suffix(".pdf")
+
+
+def add_and_remove(settings: Settings, index_dir: Path, work: Path, pages: int = 40) -> dict[str, Any]:
+    """``nttqa add`` of a ``pages``-page document to the built index, then ``nttqa remove``,
+    each in a fresh process on copies of the corpus and the index."""
+    import shutil
+
+    corpus, index = work / "corpus", work / "index"
+    shutil.copytree(settings.corpus_dir, corpus, ignore=shutil.ignore_patterns(".*"))
+    shutil.copytree(index_dir, index)
+    source = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus.glob("*.txt")))
+    doc = synthetic_document(work / "pembanding", source, pages)
+    base = [sys.executable, "-m", "nttqa"]
+    where = ["--corpus", str(corpus), "--index", str(index), "--embedder", settings.embedder, "--quiet"]
+    add_s, _rss, _o, err, rc = _run_child([*base, "add", str(doc), *where])
+    if rc != 0:
+        raise RuntimeError(f"`nttqa add` failed (exit {rc}):\n{err[-3000:]}")
+    chunks = json.loads((index / "manifest.json").read_text(encoding="utf-8")).get("chunk_count")
+    remove_s, _rss, _o, err, rc = _run_child([*base, "remove", doc.name, *where])
+    if rc != 0:
+        raise RuntimeError(f"`nttqa remove` failed (exit {rc}):\n{err[-3000:]}")
+    return {"add_s": add_s, "remove_s": remove_s, "pages": pages, "kind": doc.suffix.lstrip("."),
+            "chunks_after_add": chunks}
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -202,6 +255,11 @@ def format_report(r: dict[str, Any]) -> str:
                      f"{f(n['embed_p95_ms'], '.1f')} ms (timed separately), so search spends about "
                      f"{f(max(0.0, n['search_p50_ms'] - n['embed_p50_ms']), '.1f')} ms and ask about "
                      f"{f(max(0.0, n['ask_p50_ms'] - n['embed_p50_ms']), '.1f')} ms (p50) on everything else.")
+    ar = r.get("add_remove")
+    if ar:
+        lines.append(f"nttqa add of a {ar['pages']}-page {ar['kind'].upper()} to this index: {f(ar['add_s'], '.1f')} s "
+                     f"(only it parsed and embedded; {ar['chunks_after_add']} chunks after), nttqa remove: "
+                     f"{f(ar['remove_s'], '.1f')} s; a full build: {f(n['build_s'], '.1f')} s.")
     lines.append(f"baseline: {b['chunks']} chunks of 1000 characters (200 overlap), FAISS only; it keeps no "
                  "index on disk, so its cold start includes its build.")
     for who, d in (("nttqa", n), ("baseline", b)):
@@ -230,6 +288,8 @@ def run_bench(settings: Settings, gold: Path | None, as_json: bool, rounds: int,
         built = build_index(settings, index_dir)
         say("measuring nttqa and the baseline in fresh processes ...")
         report = measure(settings, gold, max(1, rounds), index_dir, built, profile=profile)
+        say("adding and removing a 40-page document ...")
+        report["add_remove"] = add_and_remove(settings, index_dir, Path(tmp) / "more")
         if multipliers:
             report["scale"] = scale_study(settings.with_(index_dir=index_dir), multipliers, say=say)
     if as_json:

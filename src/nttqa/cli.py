@@ -68,6 +68,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """`nttqa add FILE`: one document into the corpus; only it is parsed and embedded."""
+    from nttqa.pipeline import add_document
+
+    t0 = time.perf_counter()
+    manifest = add_document(Path(args.file), _settings(args), _Bar(not args.quiet), replace_existing=args.replace)
+    return _report_change(args, manifest, f"Added {Path(args.file).name}", time.perf_counter() - t0)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """`nttqa remove DOC`: one document out of the corpus and the index, nothing re-embedded."""
+    from nttqa.pipeline import remove_document
+
+    t0 = time.perf_counter()
+    manifest = remove_document(args.doc, _settings(args), _Bar(not args.quiet))
+    return _report_change(args, manifest, f"Removed {args.doc}", time.perf_counter() - t0)
+
+
+def _report_change(args: argparse.Namespace, manifest: dict, what: str, secs: float) -> int:
+    if args.json:
+        _print_json(manifest)
+        return 0
+    kept = manifest.get("reused")
+    detail = f"{manifest['chunk_count']} chunks in the index" if "chunk_count" in manifest else "done"
+    reused = f"; {len(kept)} document(s) kept as they were, not re-embedded" if kept else ""
+    print(f"{what} in {secs:.1f} s: {detail}{reused}")
+    return 0
+
+
 def _database_url(args: argparse.Namespace) -> str:
     url = _settings(args).database_url
     if not url:
@@ -393,11 +422,20 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nttqa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    b = sub.add_parser("build", help="parse, chunk, embed and index the corpus")
-    _common(b)
-    b.add_argument("--json", action="store_true")
-    b.add_argument("--quiet", action="store_true", help="no progress bar")
-    b.set_defaults(func=cmd_build)
+    # The commands that change the index: progress bar or not, a JSON report or a line.
+    for name, func, text in (("build", cmd_build, "parse, chunk, embed and index the corpus (only what changed)"),
+                             ("add", cmd_add, "add one document (PDF, TXT, MD) to the corpus and index only it"),
+                             ("remove", cmd_remove, "remove one document (its file name in the corpus)")):
+        ch = sub.add_parser(name, help=text)
+        _common(ch)
+        if name == "add":
+            ch.add_argument("file")
+            ch.add_argument("--replace", action="store_true", help="replace a corpus document of the same name")
+        if name == "remove":
+            ch.add_argument("doc")
+        ch.add_argument("--json", action="store_true")
+        ch.add_argument("--quiet", action="store_true", help="no progress bar")
+        ch.set_defaults(func=func)
 
     s = sub.add_parser("search", help="show the passages that best match a question")
     _common(s)

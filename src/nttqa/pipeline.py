@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -129,12 +130,97 @@ def document_rows(doc: Document, hashes: dict[str, str], settings: Settings, emb
                         sentences=sents, sentence_vectors=svectors)
 
 
+@dataclass
+class _DocRows:
+    """One document's part of the file index: chunks numbered from 0, their vectors, sentence
+    spans (chunk number, start, end) and sentence vectors, and the document's metadata."""
+
+    chunks: list[Chunk]
+    vectors: "np.ndarray"
+    sentences: list[tuple[int, int, int]]
+    sentence_vectors: "np.ndarray"
+    meta: dict
+
+
+def _own_hashes(path: Path, hashes: dict[str, str]) -> dict[str, str]:
+    """The corpus hashes that belong to one document: its file and its metadata sidecar."""
+    names = (path.name, path.name + ".meta.json", path.with_suffix(".meta.json").name)
+    return {k: hashes[k] for k in names if k in hashes}
+
+
+def _previous_index(settings: Settings, embedder_id: str) -> "IndexStore | None":
+    """The index already built with these settings and embedder, whatever its corpus; None when
+    there is none (or it cannot be used), and the build starts from nothing."""
+    from nttqa.errors import NttqaError
+    from nttqa.index import load_index
+
+    try:
+        return load_index(Path(settings.index_dir), settings, embedder_id, corpus=None)
+    except NttqaError:
+        return None
+
+
+def _reused_rows(old: "IndexStore", name: str) -> _DocRows:
+    """A document's rows taken over from the previous index, nothing re-embedded."""
+    import numpy as np
+
+    ids = [c.id for c in old.chunks if c.doc == name]
+    local = {cid: i for i, cid in enumerate(ids)}
+    rows = [r for r, (cid, _s, _e) in enumerate(old.sentences) if cid in local]
+    meta = next(d for d in old.docs if d.get("doc") == name)
+    return _DocRows([replace(old.chunks[cid], id=local[cid]) for cid in ids], old.vectors()[np.asarray(ids, int)],
+                    [(local[old.sentences[r][0]], old.sentences[r][1], old.sentences[r][2]) for r in rows],
+                    old.sentence_vectors[np.asarray(rows, int)], meta)
+
+
+def _new_rows(docs: Sequence[Document], settings: Settings, embedder: "Embedder", say: Progress
+              ) -> dict[str, _DocRows]:
+    """Parsed documents chunked and embedded (in one batch, so progress covers them all)."""
+    import numpy as np
+
+    chunks = chunk_corpus(docs, settings)
+    vectors, sents, svectors = embed_chunks(chunks, embedder, say)
+    out: dict[str, _DocRows] = {}
+    for d in docs:
+        ids = [c.id for c in chunks if c.doc == d.doc]
+        local = {cid: i for i, cid in enumerate(ids)}
+        rows = [r for r, (cid, _s, _e) in enumerate(sents) if cid in local]
+        out[d.doc] = _DocRows([replace(chunks[cid], id=local[cid]) for cid in ids], vectors[np.asarray(ids, int)],
+                              [(local[sents[r][0]], sents[r][1], sents[r][2]) for r in rows],
+                              svectors[np.asarray(rows, int)].reshape(len(rows), -1), document_metadata(d))
+    return out
+
+
+def _vocabulary(chunks: Sequence[Chunk], old: "IndexStore | None", embedder: "Embedder", say: Progress
+                ) -> tuple[list[str], "np.ndarray"]:
+    """The corpus' words and their vectors; words the previous index had keep their vectors."""
+    import numpy as np
+
+    from nttqa.textutil import vocabulary
+
+    words = vocabulary(c.text for c in chunks)
+    known = {w: i for i, w in enumerate(old.vocab_words)} if old is not None else {}
+    missing = [w for w in words if w not in known]
+    fresh = _embed_batches(missing, embedder.embed_queries, embedder.dim, 64, "embed vocabulary", say)
+    at = {w: i for i, w in enumerate(missing)}
+    vecs = np.zeros((len(words), embedder.dim), np.float32)
+    for i, w in enumerate(words):
+        vecs[i] = old.vocab_vectors[known[w]] if w in known else fresh[at[w]]
+    return words, vecs
+
+
 def build(settings: Settings | None = None, progress: Progress | None = None) -> dict:
     """Build the index for the corpus; the previous index stays usable until the switch.
-    With ``settings.database_url`` the theses go to PostgreSQL instead (only changed ones)."""
+
+    Incremental: a document whose file and metadata are unchanged since the previous build
+    (same settings, same embedder) keeps its chunks and vectors; only new or changed documents
+    are parsed and embedded, and a removed one is dropped.  With ``settings.database_url`` the
+    theses go to PostgreSQL instead (only changed ones)."""
+    import numpy as np
+
     from nttqa.embed import get_embedder
     from nttqa.index import BuildInputs, build_lock, corpus_hashes, write_index
-    from nttqa.parse import corpus_files
+    from nttqa.parse import corpus_files, read_document
 
     settings = settings or load_settings()
     if settings.database_url:
@@ -146,23 +232,43 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
     with build_lock(Path(settings.index_dir)):
         files = corpus_files(settings.corpus_dir)
         hashes = corpus_hashes(files)
-        say("parse", 0, len(files))
-        docs = parse_corpus(settings)  # raises CorpusError before anything is written
-        say("parse", len(files), len(files))
-        chunks = chunk_corpus(docs, settings)
         embedder = get_embedder(settings.embedder)
-        vectors, sents, svectors = embed_chunks(chunks, embedder, say)
-        words, wvectors = embed_vocabulary(chunks, embedder, say)
-        doc_meta = [document_metadata(d) for d in docs]
+        old = _previous_index(settings, embedder.id)
+        before = old.manifest.get("corpus", {}) if old is not None else {}
+        had = {d.get("doc") for d in old.docs} if old is not None else set()
+        kept = {f.name for f in files if f.name in had and
+                all(before.get(k) == v for k, v in _own_hashes(f, hashes).items())}
+        fresh = [f for f in files if f.name not in kept]
+        say("parse", 0, len(fresh))
+        limit = int(settings.max_file_mb * 1_000_000)
+        docs = [read_document(f, max_bytes=limit) for f in fresh]  # raises CorpusError before anything is written
+        say("parse", len(fresh), len(fresh))
+        rows = _new_rows(docs, settings, embedder, say) if docs else {}
+        for name in kept:
+            rows[name] = _reused_rows(old, name)
+        chunks: list[Chunk] = []
+        sents: list[tuple[int, int, int]] = []
+        vectors, svectors, doc_meta = [], [], []
+        for f in files:  # in corpus order, as a full build numbers them
+            r = rows[f.name]
+            base = len(chunks)
+            chunks += [replace(c, id=base + c.id) for c in r.chunks]
+            sents += [(base + cid, s, e) for cid, s, e in r.sentences]
+            vectors.append(r.vectors)
+            svectors.append(r.sentence_vectors)
+            doc_meta.append(r.meta)
+        words, wvectors = _vocabulary(chunks, old, embedder, say)
+        del old  # its files may be removed by the write below
         say("write index", 0, 1)
+        dim = embedder.dim
         manifest = write_index(Path(settings.index_dir), BuildInputs(
-            chunks=chunks, vectors=vectors, docs=doc_meta, corpus=hashes, embedder_id=embedder.id,
-            settings=settings, sentences=sents, sentence_vectors=svectors,
+            chunks=chunks, vectors=np.vstack(vectors) if vectors else np.zeros((0, dim), np.float32), docs=doc_meta,
+            corpus=hashes, embedder_id=embedder.id, settings=settings, sentences=sents,
+            sentence_vectors=np.vstack(svectors) if svectors else np.zeros((0, dim), np.float32),
             build_seconds=time.perf_counter() - t0, vocab_words=words, vocab_vectors=wvectors))
+        manifest["reused"] = sorted(kept)
         say("write index", 1, 1)
     return manifest
-
-
 class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
 
@@ -293,3 +399,84 @@ class Pipeline:
             return Answer(question=q, text=reason_text(reply, scope), language=reply, refused=True, reason=scope)
         return self.answerer.answer(q, k=k or self.settings.top_k, mode=mode or self.settings.answer_mode,
                                     lang=lang, on_token=on_token)
+
+
+# --- adding and removing one document -------------------------------------------------
+
+
+def add_document(source: Path, settings: Settings | None = None, progress: Progress | None = None,
+                 replace_existing: bool = False, name: str | None = None) -> dict:
+    """Copy ``source`` into the corpus and update the index: only this document is parsed and
+    embedded.  The file is read first (type by content, size limit, encrypted, scanned or
+    damaged files refused with the fix); if anything fails, the corpus and the index are as
+    they were.  ``name``: the file name in the corpus (an upload's own name)."""
+    import shutil
+
+    from nttqa.errors import CorpusError
+    from nttqa.parse import read_document
+
+    settings = settings or load_settings()
+    source = Path(source)
+    target = Path(settings.corpus_dir) / (name or source.name)
+    if target.name.startswith(".") or target.name != Path(target.name).name:
+        raise CorpusError(target.name, "the file name is not usable", "Rename the file (no leading dot, no folders)")
+    read_document(source, max_bytes=int(settings.max_file_mb * 1_000_000))  # refuses with the fix
+    previous = None
+    if target.exists():
+        if not replace_existing:
+            raise CorpusError(str(target), "the corpus already holds a document of this name",
+                              "Remove it first (nttqa remove), rename the new file, or pass --replace")
+        previous = target.with_name(f".{target.name}.previous")
+        os.replace(target, previous)
+    staged = target.with_name(f".{target.name}.adding")
+    shutil.copyfile(source, staged)
+    os.replace(staged, target)
+    try:
+        manifest = build(settings, progress)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        if previous is not None:
+            os.replace(previous, target)
+        raise
+    if previous is not None:
+        previous.unlink(missing_ok=True)
+    return manifest
+
+
+def remove_document(name: str, settings: Settings | None = None, progress: Progress | None = None) -> dict:
+    """Take the document ``name`` (its file name in the corpus) and its metadata out of the
+    corpus and update the index without re-embedding anything; on failure nothing changes."""
+    from nttqa.errors import CorpusError
+    from nttqa.parse import corpus_files
+
+    settings = settings or load_settings()
+    corpus = Path(settings.corpus_dir)
+    files = {p.name: p for p in corpus_files(corpus)}
+    if name not in files:
+        raise CorpusError(name, "the corpus holds no document of this name",
+                          "See the names with `nttqa status` (documents)")
+    if len(files) == 1:
+        raise CorpusError(name, "it is the only document in the corpus",
+                          "Add another document first; an index needs at least one")
+    path = files[name]
+    own = [path] + [side for side in (path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json"))
+                    if side.exists()]
+    moved = [(p, p.with_name(f".{p.name}.removing")) for p in own]
+    for src, dst in moved:
+        os.replace(src, dst)
+    try:
+        if settings.database_url:  # a shared library keeps what this machine lacks: remove it by name
+            from nttqa.pgstore import PgWriter
+
+            with PgWriter(settings.database_url) as w:
+                w.remove(name)
+            manifest = {"removed": [name]}
+        else:
+            manifest = build(settings, progress)
+    except BaseException:
+        for src, dst in moved:
+            os.replace(dst, src)
+        raise
+    for _src, dst in moved:
+        dst.unlink(missing_ok=True)
+    return manifest
