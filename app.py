@@ -156,6 +156,15 @@ def render_sidebar(pipeline, settings, lang: str) -> dict:
              format_func=lambda m: t(lang, f"mode_{m}"))
     sb.caption(E(t(lang, "llm_on", model=settings.llm_model)) if llm_ready else E(t(lang, "llm_off")))
     top_k = sb.slider(t(lang, "top_k"), 1, 10, int(settings.top_k), key="top_k")
+    docs = pipeline.store.docs
+    doc = "all"
+    if len(docs) > 1:  # a question may be limited to one document
+        titles = {str(d.get("doc")): str(d.get("title") or d.get("doc")) for d in docs}
+        if st.session_state.get("doc_scope") not in ("all", *titles):
+            st.session_state.doc_scope = "all"  # a removed document is no choice any more
+        doc = sb.selectbox(t(lang, "doc_scope"), ("all", *titles), key="doc_scope",
+                           format_func=lambda d: t(lang, "doc_all") if d == "all" else titles[d])
+    render_library(pipeline, settings, lang)
     sb.divider()
     sb.button(t(lang, "clear"), on_click=clear_chat, disabled=not st.session_state.turns,
               width="stretch", key="clear")
@@ -163,7 +172,71 @@ def render_sidebar(pipeline, settings, lang: str) -> dict:
     with sb.expander(t(lang, "index")):
         for label, value in ui.status_rows(pipeline.status(), lang):
             st.markdown(f"**{E(label)}:** {E(value)}")
-    return {"top_k": top_k, "mode": st.session_state.mode, "download": download_slot}
+    return {"top_k": top_k, "mode": st.session_state.mode, "download": download_slot, "doc": doc}
+
+
+def render_library(pipeline, settings, lang: str) -> None:
+    """The documents, an upload that adds one (only it is parsed and embedded, with a progress
+    bar) and a remove; a file that cannot be added is refused with its fix, nothing changed."""
+    sb = st.sidebar
+    notice = st.session_state.pop("library_notice", None)
+    if notice:
+        sb.success(E(notice), icon=":material/check_circle:")
+    with sb.expander(t(lang, "library"), expanded=bool(notice)):
+        for d in pipeline.store.docs:
+            st.markdown(f"- {E(d.get('title') or d.get('doc'))} · {E(d.get('doc'))}")
+        mb = float(settings.max_file_mb)
+        # A new key after each change empties the uploader: the added file is not offered again.
+        upload = st.file_uploader(t(lang, "upload"), type=["pdf", "txt", "md"],
+                                  key=f"upload-{st.session_state.get('library_changes', 0)}",
+                                  help=t(lang, "upload_help", mb=f"{mb:g}"))
+        if upload is not None and st.button(t(lang, "upload_add"), key="upload_add", type="primary"):
+            if upload.size > mb * 1_000_000:
+                st.error(t(lang, "upload_too_big", size=f"{upload.size / 1e6:.1f}", mb=f"{mb:g}"))
+            else:
+                change_library(lambda s, say: _add_upload(upload, s, say), settings, lang, "upload_added",
+                               "upload_failed", upload.name)
+        names = [str(d.get("doc")) for d in pipeline.store.docs]
+        if len(names) > 1:
+            gone = st.selectbox(t(lang, "remove_doc"), names, key="remove_pick")
+            if st.button(t(lang, "remove_button"), key="remove_doc"):
+                from nttqa.pipeline import remove_document
+
+                change_library(lambda s, say: remove_document(gone, s, say), settings, lang, "removed_doc",
+                               "remove_failed", gone)
+
+
+def _add_upload(upload, settings, say) -> dict:
+    """The uploaded bytes to a private temp file, then into the corpus under the upload's name."""
+    import tempfile
+    from pathlib import Path
+
+    from nttqa.pipeline import add_document
+
+    with tempfile.TemporaryDirectory(prefix="nttqa-upload-") as tmp:
+        staged = Path(tmp) / Path(upload.name).name
+        staged.write_bytes(upload.getvalue())
+        return add_document(staged, settings, say, name=Path(upload.name).name)
+
+
+def change_library(change, settings, lang: str, done_key: str, failed_key: str, name: str) -> None:
+    """Run an add or a remove with a progress bar; reload the index after it, or say why not."""
+    bar = st.progress(0.0, text=t(lang, "rebuilding"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(ui.build_fraction(stage, done, total), text=E(ui.build_message(stage, done, total, lang)))
+
+    try:
+        change(settings, progress)
+    except NttqaError as exc:
+        bar.empty()
+        st.error(f"**{t(lang, failed_key)}.** {ui.md_escape_keep_code(exc)}")
+        return
+    bar.progress(1.0, text=t(lang, "rebuilt"))
+    get_pipeline.clear()
+    st.session_state.library_changes = st.session_state.get("library_changes", 0) + 1
+    st.session_state.library_notice = t(lang, done_key, name=name)
+    st.rerun()
 
 
 def fill_download(slot, pipeline, lang: str) -> None:
@@ -255,7 +328,7 @@ def answer_question(pipeline, question: str, opts: dict, lang: str) -> ui.Turn:
             try:
                 turn.answer = pipeline.ask(question, k=opts["top_k"], mode=opts["mode"],
                                            lang=ui.ask_lang(st.session_state.ui_lang_choice),
-                                           on_token=on_token if streaming else None)
+                                           on_token=on_token if streaming else None, doc=opts.get("doc"))
             except QuestionError as exc:
                 turn.error, turn.error_kind = str(exc), "question"
             except NttqaError as exc:

@@ -62,15 +62,15 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
     raise TimeoutError(f"{url} not healthy after {timeout:.0f}s: {last}")
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`streamlit run app.py` on a free localhost port; always terminated."""
+def start_app(log_name: str, extra_env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free localhost port; (url, process, log file)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
     for name in ("NTTQA_INDEX_DIR", "NTTQA_CORPUS_DIR", "NTTQA_EMBEDDER", "NTTQA_LLM_BASE_URL", "NTTQA_LLM_MODEL"):
         env.pop(name, None)
-    log = open(ARTIFACTS / "streamlit-server.log", "w", encoding="utf-8")
+    env.update(extra_env or {})
+    log = open(ARTIFACTS / log_name, "w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -78,15 +78,30 @@ def server():
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
-        yield f"http://127.0.0.1:{port}/"
+    except BaseException:
+        stop_app(proc, log)
+        raise
+    return f"http://127.0.0.1:{port}/", proc, log
+
+
+def stop_app(proc: subprocess.Popen, log) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app on the committed corpus and index; always terminated."""
+    url, proc, log = start_app("streamlit-server.log")
+    try:
+        yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+        stop_app(proc, log)
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +253,60 @@ def test_phone_starts_with_the_sidebar_closed(server, browser) -> None:
         assert chat and chat["x"] >= 0 and chat["x"] + chat["width"] <= 390 and chat["y"] + chat["height"] <= 844
     finally:
         page.close()
+
+
+def _field_notes_pdf(path: Path) -> Path:
+    """Two pages of field notes only this PDF holds, with printed page numbers 7 and 8."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)  # the page number sits below the bottom margin
+    pdf.set_font("Helvetica", size=11)
+    pages = [
+        "Catatan Lapangan Kupang. Pada bulan Maret, tim mengunjungi rumah singgah Bunda Maria di Kupang. "
+        "Rumah singgah itu menampung tujuh belas anak yang dipulangkan dari Malaysia.",
+        "Pengelola rumah singgah menyebut bahwa program menjahit diikuti oleh sembilan remaja putri setiap "
+        "minggu. Dana program berasal dari sumbangan jemaat setempat.",
+    ]
+    for number, body in zip((7, 8), pages):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, body)
+        pdf.set_y(-15)
+        pdf.cell(0, 5, str(number), align="C")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_added_in_the_app_is_asked_and_cited_by_its_printed_page(browser, tmp_path) -> None:
+    """Upload a PDF in the sidebar, ask what only it says, see it cited with its printed page;
+    the thesis still answers its own questions.  Runs on copies of corpus/ and index/."""
+    pytest.importorskip("fpdf")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(ROOT / "index", index)
+    pdf = _field_notes_pdf(tmp_path / "catatan-lapangan.pdf")
+    url, proc, log = start_app("streamlit-upload.log", {"NTTQA_CORPUS_DIR": str(corpus), "NTTQA_INDEX_DIR": str(index)})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("Documents in the library").click(timeout=60_000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf))
+        page.get_by_role("button", name="Add to the library").click(timeout=30_000)
+        page.get_by_text("Added catatan-lapangan.pdf").wait_for(timeout=120_000)
+        assert (corpus / "catatan-lapangan.pdf").exists()
+        page.screenshot(path=str(ARTIFACTS / "browser-upload-added.png"), full_page=False)
+        ask(page, "How many children does the Bunda Maria shelter in Kupang house?")
+        cite = page.locator(".nttqa-cite").first
+        cite.wait_for(state="visible", timeout=90_000)
+        head = cite.locator(".nttqa-cite-head").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "browser-upload-answer.png"), full_page=False)
+        assert "catatan-lapangan.pdf" in cite.inner_text() and re.search(r"\bpp?\. 7\b", head), head  # printed, not PDF p. 1
+        ask(page, "Apa penyebab perdagangan manusia di NTT?")
+        page.locator('[data-testid="stChatMessage"]').nth(3).wait_for(state="visible", timeout=90_000)
+        last = page.locator('[data-testid="stChatMessage"]').nth(3)
+        last.locator(".nttqa-cite").first.wait_for(state="visible", timeout=90_000)
+        assert "peran-iom-perdagangan-manusia-ntt-2014-2018.txt" in last.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+        stop_app(proc, log)

@@ -91,6 +91,13 @@ def test_adding_or_removing_a_document_reembeds_only_what_changed(hash_index, tm
     assert np.array_equal(both.store.vectors()[[c.id for c in kept]], vectors)
     hit = both.search("rumah aman di Kupang menampung berapa korban", 3)[0]
     assert hit.chunk.doc == "catatan.md"
+    # A question limited to one document is answered from that document only.
+    thesis_name = next(corpus.glob("*.txt")).name
+    assert {h.chunk.doc for h in both.search("rumah aman di Kupang", 5, doc=thesis_name)} == {thesis_name}
+    a = both.ask("Berapa korban yang ditampung rumah aman di Kupang?", doc="catatan.md")
+    assert {c.doc for c in a.citations} <= {"catatan.md"} and {h.chunk.doc for h in a.related} <= {"catatan.md"}
+    a = both.ask("Apa penyebab perdagangan manusia di NTT?", doc=thesis_name)
+    assert a.citations and {c.doc for c in a.citations} == {thesis_name}
     (corpus / "catatan.md").unlink()
     m = build(s)
     again = Pipeline.load(s)

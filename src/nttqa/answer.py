@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -148,7 +149,8 @@ class Searcher(Protocol):
     def understand(self, question: str) -> QueryInfo: ...
     def query_vector(self, question: str, info: QueryInfo) -> np.ndarray: ...
     def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
-               diversify: bool | None = None, qvec: np.ndarray | None = None) -> list[Hit]: ...
+               diversify: bool | None = None, qvec: np.ndarray | None = None,
+               docs: Collection[str] | None = None) -> list[Hit]: ...
     def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]: ...
 
 
@@ -221,7 +223,8 @@ class Answerer:
     # --- evidence -------------------------------------------------------------
 
     def _rows_for(self, info: QueryInfo, hits: Sequence[Hit], near: Sequence[int] = (),
-                  number_rows: frozenset[int] = frozenset()) -> dict[int, tuple[int, list[int]]]:
+                  number_rows: frozenset[int] = frozenset(),
+                  docs: Collection[str] | None = None) -> dict[int, tuple[int, list[int]]]:
         rows_of: dict[int, tuple[int, list[int]]] = {}
         for h in hits:
             rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
@@ -236,6 +239,8 @@ class Answerer:
         extra += sorted(number_rows)
         for row in extra:
             cid = self.store.sentences[row][0]
+            if docs and self.store.chunks[cid].doc not in docs:
+                continue  # the question is limited to other documents
             rank, rows = rows_of.setdefault(cid, (len(hits) + 1, []))
             if row not in rows:
                 rows.append(row)
@@ -264,11 +269,12 @@ class Answerer:
             "intro": float(text.rstrip().endswith(":")),
         }
 
-    def assess(self, question: str, k: int = 5) -> Assessment:
-        """Retrieve, score candidate sentences and compute the decision features."""
+    def assess(self, question: str, k: int = 5, docs: Collection[str] | None = None) -> Assessment:
+        """Retrieve, score candidate sentences and compute the decision features; ``docs``
+        limits the question to those documents."""
         info = self.retriever.understand(question)
         qvec = self.retriever.query_vector(question, info)
-        hits = tuple(self.retriever.search(question, max(k, 6), info=info, qvec=qvec))
+        hits = tuple(self.retriever.search(question, max(k, 6), info=info, qvec=qvec, docs=docs))
         sv = self.store.sentence_vectors
         all_sims = sv @ qvec if len(sv) else np.zeros(0, np.float32)
         mu, sd = (float(all_sims.mean()), float(all_sims.std()) or 1.0) if len(all_sims) else (0.0, 1.0)
@@ -276,7 +282,7 @@ class Answerer:
         rows: list[tuple[int, int, int, dict[str, float]]] = []
         near = self.facts.near_years(self.facts.absent_years(question, info), self.params.partial_window) if info.years else []
         number_rows = self.facts.rare_number_rows(info)
-        for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows).items():
+        for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
                 sim = float(all_sims[row])
                 rows.append((cid, row, rank, self._quote_features(row, sim, (sim - mu) / sd, rank, info, cover)))
@@ -490,8 +496,8 @@ class Answerer:
                       related=a.hits[:3], confidence=p, reason="year_partial", reason_args=args, partial=True)
 
     def answer(self, question: str, k: int = 5, mode: str = "extractive", lang: str | None = None,
-               on_token: Callable[[str], None] | None = None) -> Answer:
-        a = self.assess(question, k)
+               on_token: Callable[[str], None] | None = None, docs: Collection[str] | None = None) -> Answer:
+        a = self.assess(question, k, docs)
         info = a.info
         reply_lang = lang if lang in ("id", "en") else (info.lang if info.lang in ("id", "en") else "en")
         code, args, p = self.decide(question, a)

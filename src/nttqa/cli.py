@@ -144,7 +144,7 @@ def _load(args: argparse.Namespace):
 
 def cmd_search(args: argparse.Namespace) -> int:
     p = _load(args)
-    hits = p.search(args.question, args.k)
+    hits = p.search(args.question, args.k, doc=args.doc)
     if args.json:
         _print_json([h.to_dict() for h in hits])
         return 0
@@ -192,7 +192,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             sys.stdout.write(tok)
             sys.stdout.flush()
 
-    a = p.ask(args.question, k=args.k, mode=args.mode, lang=args.lang, on_token=on_token if args.mode == "llm" else None)
+    a = p.ask(args.question, k=args.k, mode=args.mode, lang=args.lang, on_token=on_token if args.mode == "llm" else None,
+              doc=args.doc)
     if args.json:
         _print_json(a.to_dict())
     else:
@@ -441,6 +442,7 @@ def make_parser() -> argparse.ArgumentParser:
     _common(s)
     s.add_argument("question")
     s.add_argument("-k", type=int, default=5)
+    s.add_argument("--doc", default=None, help="only this document (file name or title; default: all)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
@@ -451,6 +453,7 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--mode", choices=("extractive", "llm"), default=None,
                    help="extractive (default) or llm (needs NTTQA_LLM_BASE_URL and NTTQA_LLM_MODEL)")
     a.add_argument("--lang", choices=("id", "en"), default=None, help="reply language (default: the question's)")
+    a.add_argument("--doc", default=None, help="only this document (file name or title; default: all)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_ask)
 

@@ -30,10 +30,12 @@ _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|
 _QUANTITY = re.compile(
     r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
     r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
-    r"people|victims|cases|kabupaten|provinsi|desa|pos\b|kantor|unit|kali\b)|"
+    r"anak|perempuan|remaja|keluarga|people|victims|cases|children|women|families|kabupaten|provinsi|desa|pos\b|"
+    r"kantor|unit|kali\b)|"
     r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
-    rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|people|victims|"
-    r"cases|countries|percent|thousand|million|billion|kabupaten|provinsi)\b", re.I)
+    rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|anak|perempuan|remaja|"
+    r"keluarga|people|victims|cases|countries|children|women|families|percent|thousand|million|billion|kabupaten|"
+    r"provinsi)\b", re.I)
 _SHARE = re.compile(r"%|persen|per\s?cent", re.I)
 _MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
 WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)

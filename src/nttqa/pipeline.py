@@ -371,11 +371,27 @@ class Pipeline:
                                 f"{self.settings.max_question_chars:,}. Ask one shorter question at a time.")
         return q
 
-    def search(self, question: str, k: int | None = None) -> list[Hit]:
+    def documents(self) -> list[str]:
+        """The documents of the index (their file names), in corpus order."""
+        return [str(d.get("doc")) for d in self.store.docs]
+
+    def check_doc(self, doc: str | None) -> tuple[str, ...] | None:
+        """The documents a question is limited to: ``doc`` (a file name, or a title), or every
+        document when None or "all"."""
+        if not doc or doc == "all":
+            return None
+        for d in self.store.docs:
+            if doc in (d.get("doc"), d.get("title")):
+                return (str(d.get("doc")),)
+        raise QuestionError(f"No document named {doc!r} in the index. Its documents: "
+                            + "; ".join(self.documents()) + ". Pass one of them, or none to ask across all.")
+
+    def search(self, question: str, k: int | None = None, doc: str | None = None) -> list[Hit]:
         q = self.check_question(question)
+        docs = self.check_doc(doc)
         if question_scope(q) == "no_words":
             return []  # nothing to match: closest passages would be random
-        return self.retriever.search(q, k or self.settings.top_k)
+        return self.retriever.search(q, k or self.settings.top_k, docs=docs)
 
     @property
     def answerer(self) -> "Answerer":
@@ -388,8 +404,10 @@ class Pipeline:
         return self._answerer
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None, lang: str | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer:
+            on_token: Callable[[str], None] | None = None, doc: str | None = None) -> Answer:
+        """Answer with citations; ``doc`` limits the question to one document (None: all)."""
         q = self.check_question(question)
+        docs = self.check_doc(doc)
         scope = question_scope(q)
         if scope:
             # Refused before retrieval: passages found for emoji or another script are noise.
@@ -398,7 +416,7 @@ class Pipeline:
 
             return Answer(question=q, text=reason_text(reply, scope), language=reply, refused=True, reason=scope)
         return self.answerer.answer(q, k=k or self.settings.top_k, mode=mode or self.settings.answer_mode,
-                                    lang=lang, on_token=on_token)
+                                    lang=lang, on_token=on_token, docs=docs)
 
 
 # --- adding and removing one document -------------------------------------------------

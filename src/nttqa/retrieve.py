@@ -21,7 +21,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -416,11 +416,15 @@ class Retriever:
         return counts
 
     def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
-               diversify: bool | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
+               diversify: bool | None = None, qvec: np.ndarray | None = None,
+               docs: Collection[str] | None = None) -> list[Hit]:
+        """The ``k`` best passages; with ``docs``, only passages of those documents."""
         fused, comps, info, _q = self.score_all(question, info, qvec)
         if fused.size == 0:
             return []
-        order = list(np.argsort(-fused, kind="stable"))
+        if docs:
+            fused = np.where(self.in_docs(docs), fused, -np.inf)
+        order = [i for i in np.argsort(-fused, kind="stable") if fused[i] > -np.inf]
         if diversify is None:
             diversify = self.params.use_boosts and info.kind == "list"
         if diversify:
@@ -430,6 +434,11 @@ class Retriever:
             hits.append(Hit(self._chunks[i], float(fused[i]), rank, float(comps["dense"][i]),
                             float(comps["lexical"][i])))
         return hits
+
+    def in_docs(self, docs: Collection[str]) -> np.ndarray:
+        """Per chunk: does it belong to one of ``docs``?"""
+        wanted = set(docs)
+        return np.fromiter((c.doc in wanted for c in self._chunks), bool, len(self._chunks))
 
     def _mmr(self, cand: Sequence[int], fused: np.ndarray, k: int) -> list[int]:
         """Maximal marginal relevance: list answers come from several passages, not near-copies."""

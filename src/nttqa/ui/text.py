@@ -71,8 +71,8 @@ def notice_text(a: Answer, lang: str) -> str:
 
 
 
-_STAGES = (("parse", 0.0, 0.05), ("embed passages", 0.05, 0.35), ("embed sentences", 0.35, 0.95),
-           ("write index", 0.95, 1.0))
+_STAGES = (("parse", 0.0, 0.05), ("embed passages", 0.05, 0.35), ("embed sentences", 0.35, 0.85),
+           ("embed vocabulary", 0.85, 0.95), ("write index", 0.95, 1.0))
 
 
 def build_fraction(stage: str, done: int, total: int) -> float:
