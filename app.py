@@ -123,20 +123,28 @@ def render_index_problem(err: NttqaError, settings, lang: str) -> None:
     st.title(f":material/menu_book: {t(lang, 'app_title')}")
     st.error(f"**{t(lang, 'index_problem')}.** {ui.md_escape_keep_code(err)}")
     st.write(t(lang, "index_fix"))
-    if st.button(t(lang, "rebuild"), type="primary", key="rebuild"):
-        bar = st.progress(0.0, text=t(lang, "rebuilding"))
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar.progress(ui.build_fraction(stage, done, total), text=E(ui.build_message(stage, done, total, lang)))
-
-        try:
-            build(settings, progress)
-        except NttqaError as exc:
-            st.error(f"**{t(lang, 'rebuild_failed')}.** {ui.md_escape_keep_code(exc)}")
-            return
-        bar.progress(1.0, text=t(lang, "rebuilt"))
-        get_pipeline.clear()
+    if st.button(t(lang, "rebuild"), type="primary", key="rebuild") and \
+            run_with_progress(build, settings, lang, "rebuild_failed"):
         st.rerun()
+
+
+def run_with_progress(change, settings, lang: str, failed_key: str) -> bool:
+    """``change(settings, progress)`` (a build, an add, a remove) under a progress bar; then the
+    index is loaded anew.  False, with the reason and its fix shown, when it failed."""
+    bar = st.progress(0.0, text=t(lang, "rebuilding"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(ui.build_fraction(stage, done, total), text=E(ui.build_message(stage, done, total, lang)))
+
+    try:
+        change(settings, progress)
+    except NttqaError as exc:
+        bar.empty()
+        st.error(f"**{t(lang, failed_key)}.** {ui.md_escape_keep_code(exc)}")
+        return False
+    bar.progress(1.0, text=t(lang, "rebuilt"))
+    get_pipeline.clear()
+    return True
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -221,19 +229,8 @@ def _add_upload(upload, settings, say) -> dict:
 
 def change_library(change, settings, lang: str, done_key: str, failed_key: str, name: str) -> None:
     """Run an add or a remove with a progress bar; reload the index after it, or say why not."""
-    bar = st.progress(0.0, text=t(lang, "rebuilding"))
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(ui.build_fraction(stage, done, total), text=E(ui.build_message(stage, done, total, lang)))
-
-    try:
-        change(settings, progress)
-    except NttqaError as exc:
-        bar.empty()
-        st.error(f"**{t(lang, failed_key)}.** {ui.md_escape_keep_code(exc)}")
+    if not run_with_progress(change, settings, lang, failed_key):
         return
-    bar.progress(1.0, text=t(lang, "rebuilt"))
-    get_pipeline.clear()
     st.session_state.library_changes = st.session_state.get("library_changes", 0) + 1
     st.session_state.library_notice = t(lang, done_key, name=name)
     st.rerun()
