@@ -465,13 +465,17 @@ class Answerer:
                  lead: str = "") -> str:
         if len(chosen) == 1 and not lead:
             c = chosen[0]
-            return f"{message(lang, 'according')} ({where(c.chunk, lang)}): \u201c{c.text}\u201d [{markers[0]}]"
-        intro = lead or (message(lang, "list_intro") if info.kind in ("list", "summary") or info.about
-                         else f"{message(lang, 'according')}:")
+            return f"{message(lang, self._says('according'))} ({where(c.chunk, lang)}): \u201c{c.text}\u201d [{markers[0]}]"
+        intro = lead or (message(lang, self._says("list_intro")) if info.kind in ("list", "summary") or info.about
+                         else f"{message(lang, self._says('according'))}:")
         lines = [intro]
         for c, m in zip(chosen, markers):
             lines.append(f"- \u201c{c.text}\u201d [{m}] ({where(c.chunk, lang)})")
         return "\n".join(lines)
+
+    def _says(self, key: str) -> str:
+        """ "According to the thesis" for one document; "... the documents" for a library."""
+        return f"{key}_docs" if len(self.store.docs) > 1 else key
 
     def _refusal(self, question: str, lang: str, a: Assessment, code: str, args: tuple[str, ...],
                  p: float) -> Answer:
