@@ -324,11 +324,7 @@ class Answerer:
         in_best = [w for w in words if any(has(w, c.row) for c in best)]
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
-        kind = info.kind
-        needs = {"figure": lambda r: self.facts.states_measure(r, info), "definition": self.facts.defines.__getitem__,
-                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(kind)
-        if info.wants == "person":
-            needs = lambda r: self.facts.states_person(r, info)  # noqa: E731
+        needs = self._needs(info)
         lacking = needs is not None and not any(needs(c.row) for c in best)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         return {
@@ -347,6 +343,14 @@ class Answerer:
             "intent": float(bool(info.intent)),
             "is_en": float(info.lang == "en"),
         }
+
+    def _needs(self, info: QueryInfo) -> Callable[[int], object] | None:
+        """What a sentence must state to answer this type of question (a quantity in the asked
+        measure, a definition, a date, a source, a person's name); None when any sentence may."""
+        if info.wants == "person":
+            return lambda r: self.facts.states_person(r, info)
+        return {"figure": lambda r: self.facts.states_measure(r, info), "definition": self.facts.defines.__getitem__,
+                "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number the question names) first."""
