@@ -215,6 +215,17 @@ def test_cli_migrate_build_and_search(pg_url, tmp_path):
     r = run("build", "--quiet", "--json", *common)
     assert r.returncode == 0 and '"written": [\n    "extra.txt"\n  ]' in r.stdout, r.stdout
     assert run("search", "Kupang", *common).returncode == 0
+    # Another machine's corpus lacks extra.txt: its build leaves the shared library's thesis alone.
+    other = tmp_path / "other-corpus"
+    other.mkdir()
+    for f in CORPUS.iterdir():
+        (other / f.name).write_bytes(f.read_bytes())
+    r = run("build", "--quiet", "--json", "--database-url", pg_url, "--corpus", str(other), "--embedder", "hash:64")
+    assert r.returncode == 0 and '"kept": [\n    "extra.txt"\n  ]' in r.stdout, r.stdout
+    assert _count(pg_url, "SELECT count(*) FROM nttqa_documents") == 2
+    r = run("remove", "extra.txt", "--quiet", *common)  # removed by name, on purpose
+    assert r.returncode == 0, r.stderr
+    assert _count(pg_url, "SELECT count(*) FROM nttqa_documents") == 1
 
 
 def test_a_thesis_added_by_another_process_is_served_after_refresh(thesis_url, file_store, settings):

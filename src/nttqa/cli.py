@@ -61,8 +61,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         ndocs = sum(1 for name in manifest["corpus"] if not name.endswith(".meta.json"))
         where = manifest.get("database") or s.index_dir
-        written = f" ({len(manifest['written'])} written, {len(manifest['removed'])} removed)" \
-            if "written" in manifest else ""
+        written = (f" ({len(manifest['written'])} written; {len(manifest.get('kept', []))} other theses in the "
+                   "library kept: remove one with nttqa remove NAME)") if "written" in manifest else ""
         print(f"Built {manifest['chunk_count']} chunks from {ndocs} document(s) "
               f"with {manifest['embedder']['id']} in {secs:.1f} s -> {where}{written}")
     return 0

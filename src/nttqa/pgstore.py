@@ -356,7 +356,9 @@ def load_store(url: str, settings: Settings, embedder_id: str | None = None,
 
 def build_database(settings: Settings, progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Bring the database up to the corpus: only new or changed theses are parsed and embedded,
-    each written in its own transaction; theses gone from the corpus are removed."""
+    each written in its own transaction.  The database is a shared library: a thesis this
+    machine's corpus lacks was added by another machine and stays (``kept``); it goes only by
+    name, with ``nttqa remove`` or ``nttqa db remove``."""
     from nttqa.embed import get_embedder
     from nttqa.index import corpus_hashes
     from nttqa.parse import corpus_files, read_document
@@ -387,8 +389,6 @@ def build_database(settings: Settings, progress: Callable[[str, int, int], None]
         else:
             for r in rows:
                 w.put(r, facts)
-            for name in sorted(set(stored) - set(wanted)):
-                w.remove(name)
         from nttqa.textutil import vocabulary
 
         known = w.vocabulary()
@@ -400,4 +400,4 @@ def build_database(settings: Settings, progress: Callable[[str, int, int], None]
         w.conn.commit()
     corpus = {k: v for h in wanted.values() for k, v in h.items()}
     return {**facts, "corpus": corpus, "chunk_count": int(n), "database": redact(url),
-            "written": [r.doc for r in rows], "removed": sorted(set(stored) - set(wanted)), "full": full}
+            "written": [r.doc for r in rows], "removed": [], "kept": sorted(set(stored) - set(wanted)), "full": full}
