@@ -202,8 +202,10 @@ def render_library(pipeline, settings, lang: str) -> None:
             if upload.size > mb * 1_000_000:
                 st.error(t(lang, "upload_too_big", size=f"{upload.size / 1e6:.1f}", mb=f"{mb:g}"))
             else:
-                change_library(lambda s, say: _add_upload(upload, s, say), settings, lang, "upload_added",
-                               "upload_failed", upload.name)
+                from nttqa.pipeline import add_bytes
+
+                change_library(lambda s, say: add_bytes(upload.name, upload.getvalue(), s, say), settings, lang,
+                               "upload_added", "upload_failed", upload.name)
         names = [str(d.get("doc")) for d in pipeline.store.docs]
         if len(names) > 1:
             gone = st.selectbox(t(lang, "remove_doc"), names, key="remove_pick")
@@ -212,19 +214,6 @@ def render_library(pipeline, settings, lang: str) -> None:
 
                 change_library(lambda s, say: remove_document(gone, s, say), settings, lang, "removed_doc",
                                "remove_failed", gone)
-
-
-def _add_upload(upload, settings, say) -> dict:
-    """The uploaded bytes to a private temp file, then into the corpus under the upload's name."""
-    import tempfile
-    from pathlib import Path
-
-    from nttqa.pipeline import add_document
-
-    with tempfile.TemporaryDirectory(prefix="nttqa-upload-") as tmp:
-        staged = Path(tmp) / Path(upload.name).name
-        staged.write_bytes(upload.getvalue())
-        return add_document(staged, settings, say, name=Path(upload.name).name)
 
 
 def change_library(change, settings, lang: str, done_key: str, failed_key: str, name: str) -> None:

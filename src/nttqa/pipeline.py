@@ -461,6 +461,17 @@ def add_document(source: Path, settings: Settings | None = None, progress: Progr
     return manifest
 
 
+def add_bytes(name: str, data: bytes, settings: Settings | None = None, progress: Progress | None = None) -> dict:
+    """``add_document`` for an upload: its bytes go to a private temporary file first, so the
+    corpus only ever sees a file that was read and accepted."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nttqa-upload-") as tmp:
+        staged = Path(tmp) / Path(name).name
+        staged.write_bytes(data)
+        return add_document(staged, settings, progress, name=Path(name).name)
+
+
 def remove_document(name: str, settings: Settings | None = None, progress: Progress | None = None) -> dict:
     """Take the document ``name`` (its file name in the corpus) and its metadata out of the
     corpus and update the index without re-embedding anything; on failure nothing changes."""
