@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from nttqa.chunk import chunk_document, outline
-from nttqa.parse import is_heading, read_document, roman
+from nttqa.parse import is_heading, read_document
+from nttqa.textutil import roman
 from nttqa.pdf import is_toc_page, layout_key, number_alone, page_layout
 from nttqa import locate
 from nttqa.types import Document, Page, Paragraph
@@ -328,3 +329,58 @@ def test_printed_numbers_and_page_refs():
     assert locate.page_text("37-38", "en", pdf_pages="52-53") == "pp. 37-38 (PDF pp. 52-53)"
     assert locate.page_text("52", "en", pdf_pages="52") == "p. 52"
     assert locate.page_text("44", "id", estimated=True) == "hlm. 44 (halaman perkiraan)"
+
+
+def make_footnoted_pdf(path: Path) -> Path:
+    """Three pages: a paragraph that runs from page 1 onto page 2 over page 1's two footnotes
+    (called with superscript markers), and a numbered list at the foot of page 2 (no footnote)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=10)
+    pages = [
+        (["BAB I", "PENDAHULUAN", "1.1 Latar Belakang",
+          "Perdagangan manusia\u00b9 menjadi perhatian organisasi internasional seperti IOM\u00b2 yang",
+          "bekerja bersama pemerintah daerah dalam menangani korban yang berasal dari"],
+         ["1 Lihat Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana",
+          "Perdagangan Orang.", "2 International Organization for Migration, berdiri tahun 1951."], "1"),
+        (["wilayah Nusa Tenggara Timur dan daerah lain di Indonesia.",
+          "Faktor pendorong yang dibahas dalam bab berikutnya adalah:"],
+         ["1. Kemiskinan", "2. Pengangguran"], "2"),
+        (["1.2 Rumusan Masalah", "Bagaimana peran IOM dalam menangani perdagangan manusia di NTT?"], [], "3"),
+    ]
+    for body, foot, number in pages:
+        pdf.add_page()
+        y = 30
+        for line in body:
+            pdf.text(20, y, line)
+            y += 7
+        y = 250
+        for line in foot:
+            pdf.text(20, y, line)
+            y += 6
+        pdf.text(104, 290, number)
+    pdf.output(str(path))
+    return path
+
+
+def test_footnotes_are_kept_apart_from_the_body(tmp_path):
+    if not FONT.exists():
+        pytest.skip("needs a Unicode font (fonts-dejavu-core)")
+    doc = read_document(make_footnoted_pdf(tmp_path / "catatan-kaki.pdf"))
+    notes = [p for p in doc.paragraphs if p.kind == "footnote"]
+    assert [n.text for n in notes] == [
+        "1 Lihat Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan Orang.",
+        "2 International Organization for Migration, berdiri tahun 1951."]
+    assert all(n.page == 1 for n in notes)
+    body = [p.text for p in doc.paragraphs if p.kind == "text"]
+    # The paragraph runs on over the footnotes to page 2; the numbered list is body text.
+    assert any("yang berasal dari wilayah Nusa Tenggara Timur" in t for t in body), body
+    assert any(t.startswith("1. Kemiskinan") for t in body) and not any("Lihat Undang" in t for t in body)
+    chunks = chunk_document(doc)
+    foot = [c for c in chunks if c.kind == "footnote"]
+    assert len(foot) == 2 and all(c.section == "1.1" and c.pages == "1" for c in foot)
+    assert not any("Lihat Undang" in c.text for c in chunks if c.kind == "text")
+    assert [e.number for e in outline(doc) if e.level] == ["1.1", "1.2"]

@@ -44,6 +44,9 @@ def _sections(doc: Document) -> tuple[list[_Section], list[OutlineEntry]]:
     pending_chapter: str | None = None
     for para in doc.paragraphs:
         text = para.text.strip()
+        if para.kind == "footnote":  # belongs to the section it stands in; never a heading
+            cur.paras.append(para)
+            continue
         if pending_chapter is not None:
             if (text.isupper() and len(text) <= 250 or is_title(text)) and not HEADING_RE.match(text):
                 chapter = f"{pending_chapter} {text}"
@@ -111,10 +114,13 @@ class _Piece:
     page: int
     page_end: int
     table: bool = False
+    note: bool = False  # a footnote: a chunk of its own
 
 
 def _split_paragraph(doc: Document, para: Paragraph, target: int, max_chars: int) -> list[_Piece]:
     # A paragraph well over the target is cut at sentences; one near it stays whole.
+    if para.kind == "footnote":
+        return [_Piece(para.text, para.start, para.end, para.page, para.page_end, note=True)]
     if len(para.text) <= min(max_chars, int(target * 1.5)):
         return [_Piece(para.text, para.start, para.end, para.page, para.page_end, para.text.startswith(("Tabel", "Table")))]
     cmap = _char_map(doc.text, para)
@@ -191,11 +197,11 @@ def chunk_document(doc: Document, target: int = 700, max_chars: int = 1400, min_
         group: list[_Piece] = []
         size = 0
         for piece in pieces:
-            if piece.table:
+            if piece.table or piece.note:
                 if group:
                     emit(sec, group, "text")
                     group, size = [], 0
-                emit(sec, [piece], "table")
+                emit(sec, [piece], "table" if piece.table else "footnote")
                 continue
             added = len(piece.text) + (1 if group else 0)
             if group and size + added > target and (size >= min_chars or size + added > max_chars):

@@ -255,6 +255,7 @@ def parse_pdf_pages(page_texts: list[str], page_labels: list[str] | None, doc: s
     text = ""
     pages: list[Page] = []
     paras: list[Paragraph] = []
+    notes: dict[int, list[Paragraph]] = {}  # page number -> its footnotes
     for k, ptext in enumerate(page_texts):
         if k:
             text += "\n\n"
@@ -263,15 +264,86 @@ def parse_pdf_pages(page_texts: list[str], page_labels: list[str] | None, doc: s
         pages.append(Page(doc, k + 1, page_labels[k], start, len(text), estimated=False))
         # Paragraphs inside the page, with offsets shifted into the joined text.
         lines = _lines(ptext)
-        skip = range(len(lines)) if layout.toc[k] else layout.layout_lines[k]
-        lines = _blank(lines, set(skip))
+        skip = set(range(len(lines)) if layout.toc[k] else layout.layout_lines[k])
+        starts = {} if layout.toc[k] else footnote_lines([ln.raw for ln in lines], skip)
+        if starts:  # the foot of the page from the first footnote on: apart from the body
+            notes[k + 1] = _footnotes(_blank(lines, skip), starts, k + 1, start)
+            skip |= set(range(min(starts), len(lines)))
+        lines = _blank(lines, skip)
         for para in _paragraphs(lines, [k + 1] * len(lines)):
             paras.append(Paragraph(para.text, para.start + start, para.end + start, k + 1, k + 1))
     if not text.strip():
         raise CorpusError(doc, "the PDF has no text layer (it looks scanned)",
                           "Run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and put the OCRed PDF in the corpus")
-    paras = _merge_across_pages(paras)
+    paras = _with_footnotes(_merge_across_pages(paras), notes)
     return Document(doc, title or doc, text, tuple(pages), tuple(paras), meta or {})
+
+
+def _with_footnotes(body: list[Paragraph], notes: dict[int, list[Paragraph]]) -> list[Paragraph]:
+    """The body paragraphs with each page's footnotes after the last paragraph that starts on
+    that page (a paragraph running over the page break stays whole; its footnotes follow it)."""
+    out: list[Paragraph] = []
+    pending = sorted(notes.items())
+    for para in body:
+        while pending and pending[0][0] < para.page:
+            out.extend(pending.pop(0)[1])
+        out.append(para)
+    for _page, ps in pending:
+        out.extend(ps)
+    return out
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_NOTE_START = re.compile(r"^(\d{1,3})[.)]?\s+\S")
+
+
+def _note_marker(body: str, n: int) -> bool:
+    """The body calls footnote ``n``: the number glued to a word or a closing mark ("manusia1",
+    "(2016).3", a superscript "manusia¹") - not a free-standing list number."""
+    return bool(re.search(rf"(?<=[^\W\d_]|[).,;:”\"']){n}(?!\d)", body))
+
+
+def footnote_lines(lines: list[str], skip: set[int]) -> dict[int, int]:
+    """The footnotes at the foot of a page: {line index: footnote number} for the lines that
+    start one, the lines after each (to the foot) belonging to it.  A footnote block is a run
+    of lines starting "1 ...", "2 ...", in order, reaching the last text line of the page,
+    whose every number the body above calls with a glued marker.  A numbered list at the foot
+    of a page is no footnote: the body does not call its numbers."""
+    text_rows = [i for i, ln in enumerate(lines) if ln.strip() and i not in skip]
+    starts: dict[int, int] = {}
+    expected: int | None = None
+    for i in reversed(text_rows):  # upwards from the foot
+        m = _NOTE_START.match(lines[i].strip())
+        if m is None:
+            continue
+        n = int(m.group(1))
+        if expected is not None and n != expected:
+            break
+        starts[i] = n
+        expected = n - 1
+        if n == 1:
+            break
+    if not starts:
+        return {}
+    first = min(starts)
+    body = " ".join(lines[i] for i in text_rows if i < first).translate(_SUPERSCRIPTS)
+    if not body.strip() or not all(_note_marker(body, n) for n in starts.values()):
+        return {}
+    return dict(sorted(starts.items()))
+
+
+def _footnotes(lines: list[_Line], starts: dict[int, int], page: int, offset: int) -> list[Paragraph]:
+    """The footnote paragraphs of a page: each from its numbered line to the next one."""
+    rows = sorted(starts)
+    out: list[Paragraph] = []
+    for k, first in enumerate(rows):
+        last = (rows[k + 1] if k + 1 < len(rows) else len(lines)) - 1
+        parts = [ln for ln in lines[first:last + 1] if ln.text]
+        text = ""
+        for ln in parts:
+            text = _join(text, ln.text) if text else ln.text
+        out.append(Paragraph(text, parts[0].start + offset, parts[-1].end + offset, page, page, kind="footnote"))
+    return out
 
 
 def _blank(lines: list[_Line], skip: set[int]) -> list[_Line]:

@@ -37,6 +37,7 @@ class Paragraph:
     end: int
     page: int  # Page.number of the page the paragraph starts on
     page_end: int  # Page.number of the page it ends on
+    kind: str = "text"  # "text" | "footnote" (a PDF page's footnote, kept apart from the body)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Chunk:
     page_labels: tuple[str, ...]
     pages_estimated: bool
     lang: str
-    kind: str = "text"  # "text" | "table"
+    kind: str = "text"  # "text" | "table" | "footnote"
     years: tuple[int, ...] = ()
     refs: tuple[str, ...] = ()
 
