@@ -138,7 +138,7 @@ def run_with_progress(change, settings, lang: str, failed_key: str) -> bool:
 
     try:
         change(settings, progress)
-    except NttqaError as exc:
+    except (NttqaError, OSError) as exc:  # OSError: a read-only corpus, a full disk
         bar.empty()
         st.error(f"**{t(lang, failed_key)}.** {ui.md_escape_keep_code(exc)}")
         return False

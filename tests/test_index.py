@@ -211,3 +211,24 @@ def test_past_the_threshold_the_dense_index_is_approximate(hash_index, tmp_path)
         overlap.append(len(set(a) & set(e)) / 5)
     assert sum(overlap) / len(overlap) >= 0.9
     assert read_manifest(hash_index.index_dir)["dense_index"] == "flat"
+
+
+def test_a_deleted_metadata_file_or_a_new_chunker_reparses_the_document(hash_index, tmp_path):
+    """Reuse needs the same file, the same metadata sidecars and the same chunker; `--full`
+    (build(full=True)) parses everything anew; adding a file already in the corpus is refused."""
+    from nttqa.errors import CorpusError
+    from nttqa.pipeline import add_document
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    s = hash_index.with_(corpus_dir=corpus, index_dir=tmp_path / "index")
+    shutil.copytree(hash_index.index_dir, s.index_dir)
+    thesis = next(corpus.glob("*.txt"))
+    assert build(s)["reused"] == [thesis.name]
+    assert build(s, full=True)["reused"] == []
+    side = next(corpus.glob("*.meta.json"))
+    side.unlink()
+    assert build(s)["reused"] == []  # the title it gave is gone: parsed again
+    with pytest.raises(CorpusError, match="already in the corpus"):
+        add_document(thesis, s, replace_existing=True)
+    assert thesis.exists() and not list(corpus.glob(".*"))

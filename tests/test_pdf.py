@@ -384,3 +384,19 @@ def test_footnotes_are_kept_apart_from_the_body(tmp_path):
     assert len(foot) == 2 and all(c.section == "1.1" and c.pages == "1" for c in foot)
     assert not any("Lihat Undang" in c.text for c in chunks if c.kind == "text")
     assert [e.number for e in outline(doc) if e.level] == ["1.1", "1.2"]
+
+
+def test_numbered_lines_are_footnotes_only_at_the_foot_and_when_the_body_calls_them():
+    from nttqa.pdf import footnote_lines
+
+    body = ["Perdagangan manusia\u00b9 menjadi perhatian IOM\u00b2 yang", "bekerja bersama pemerintah."]
+    notes = ["1 Lihat UU Nomor 21 Tahun 2007 tentang", "Pemberantasan.", "2 IOM berdiri 1951."]
+    assert footnote_lines(body + notes, set()) == {2: 1, 4: 2}
+    # A numbered list in mid-page, under decimals a marker test could mistake for calls
+    mid = ["Lihat Tabel 2.1 dan Gambar 2.2 berikut.", "1. Kemiskinan", "2. Pengangguran"]
+    assert footnote_lines(mid + ["Paragraf berikutnya berlanjut di sini."] * 8, set()) == {}
+    # A wrapped line that starts with a number, on a page naming an acronym with a digit
+    assert footnote_lines(["Data BP3TKI Kupang mencatat bahwa", "3 orang korban berasal dari Belu dan",
+                           "sisanya dari Kupang."], set()) == {}
+    # The body does not call them: a numbered list at the foot of the page
+    assert footnote_lines(["Faktor pendorongnya adalah:", "1. Kemiskinan", "2. Pengangguran"], set()) == {}

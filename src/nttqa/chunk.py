@@ -170,6 +170,11 @@ def _page_at(doc: Document, offset: int) -> int:
     return doc.pages[lo].number
 
 
+# Bump when parsing or chunking gives other chunks for the same file (the footnotes of PDFs: 2):
+# an incremental build then re-parses every document instead of reusing its chunks.
+CHUNKER_VERSION = 2
+
+
 def chunk_document(doc: Document, target: int = 700, max_chars: int = 1400, min_chars: int = 200,
                    first_id: int = 0) -> list[Chunk]:
     sections, _ = _sections(doc)

@@ -54,7 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     s = _settings(args)
     t0 = time.perf_counter()
-    manifest = build(s, _Bar(not args.quiet))
+    manifest = build(s, _Bar(not args.quiet), full=args.full)
     secs = time.perf_counter() - t0
     if args.json:
         _print_json(manifest)
@@ -434,6 +434,8 @@ def make_parser() -> argparse.ArgumentParser:
             ch.add_argument("--replace", action="store_true", help="replace a corpus document of the same name")
         if name == "remove":
             ch.add_argument("doc")
+        if name == "build":
+            ch.add_argument("--full", action="store_true", help="parse and embed every document anew")
         ch.add_argument("--json", action="store_true")
         ch.add_argument("--quiet", action="store_true", help="no progress bar")
         ch.set_defaults(func=func)

@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
-from nttqa.textutil import DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, refs_at, whole_number
+from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, split_sentences,
+                            whole_number)
 
 _RANGE = re.compile(rf"{YEAR}\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*{YEAR}", re.I)
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
@@ -104,6 +105,11 @@ def strip_refs(text: str, refs: Sequence[Ref] | None = None) -> str:
     return "".join(out)
 
 
+def _table_refs(backing: dict[tuple[int, int], tuple[str, ...]], chunk) -> tuple[str, ...]:  # noqa: ANN001
+    keys = (k for s, _e in split_sentences(chunk.text) for k in backing.get((chunk.id, s), ()))
+    return tuple(dict.fromkeys(keys))
+
+
 def years_text(years: Sequence[int]) -> str:
     """"2014-2018" for a run of years, else "2013, 2020"."""
     ys = sorted(set(years))
@@ -152,8 +158,9 @@ class SentenceFacts:
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
         backing = backing_refs(chunks)
-        # A passage's sentences are split as the Sources page splits them; a table is one sentence here.
-        self.refs = [refs_at(backing, chunks[cid], s) if chunks[cid].kind == "table" else backing.get((cid, s), ())
+        # A passage's sentences are split as the Sources page splits them; a table is one sentence
+        # here, backed by every source its rows and source line name.
+        self.refs = [_table_refs(backing, chunks[cid]) if chunks[cid].kind == "table" else backing.get((cid, s), ())
                      for cid, s, _e in store.sentences]
         self.about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(store.sentences)
                                   if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]

@@ -118,6 +118,7 @@ class BuildInputs:
     build_seconds: float = 0.0
     vocab_words: Sequence[str] = ()  # the corpus' words, for cross-lingual neighbours
     vocab_vectors: np.ndarray | None = None
+    chunker_version: int = 0  # chunk.CHUNKER_VERSION of the chunks: a build reuses only its own
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
@@ -184,6 +185,7 @@ def write_index(index_dir: Path, inputs: BuildInputs, progress: Callable[[str], 
         "dense_index": dense_kind,
         "settings_fingerprint": inputs.settings.fingerprint(),
         "analyzer_version": ANALYZER_VERSION,
+        "chunker_version": inputs.chunker_version,
         "params": inputs.settings.index_params(),
         "corpus": inputs.corpus,
         "chunk_count": len(inputs.chunks),

@@ -295,12 +295,16 @@ def _with_footnotes(body: list[Paragraph], notes: dict[int, list[Paragraph]]) ->
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NOTE_START = re.compile(r"^(\d{1,3})[.)]?\s+\S")
+_NOTE_LINES = 5  # lines one footnote may run to
 
 
 def _note_marker(body: str, n: int) -> bool:
-    """The body calls footnote ``n``: the number glued to a word or a closing mark ("manusia1",
-    "(2016).3", a superscript "manusia¹") - not a free-standing list number."""
-    return bool(re.search(rf"(?<=[^\W\d_]|[).,;:”\"']){n}(?!\d)", body))
+    """The body calls footnote ``n``: the number glued to the end of a word, or after a word's or
+    a bracket's closing punctuation ("manusia1", "(2016).3", a superscript "manusia¹") - not a
+    free-standing list number, a decimal ("2.1") or an acronym's digit ("BP3TKI", "DP3A")."""
+    after_word = r"(?<=[^\W\d_])|(?<=[^\W\d_][.,;:])"
+    after_bracket = r"(?<=[)”\"'])|(?<=[)”\"'][.,;:])"
+    return bool(re.search(rf"(?:{after_word}|{after_bracket}){n}(?!\w|[.,]\d)", body))
 
 
 def footnote_lines(lines: list[str], skip: set[int]) -> dict[int, int]:
@@ -312,19 +316,21 @@ def footnote_lines(lines: list[str], skip: set[int]) -> dict[int, int]:
     text_rows = [i for i, ln in enumerate(lines) if ln.strip() and i not in skip]
     starts: dict[int, int] = {}
     expected: int | None = None
+    since = 0  # lines since the last footnote start, going up: a footnote runs a few lines at most
     for i in reversed(text_rows):  # upwards from the foot
         m = _NOTE_START.match(lines[i].strip())
-        if m is None:
+        if m is None or (expected is not None and int(m.group(1)) != expected):
+            since += 1
+            if since > _NOTE_LINES:
+                break
             continue
         n = int(m.group(1))
-        if expected is not None and n != expected:
-            break
         starts[i] = n
-        expected = n - 1
+        expected, since = n - 1, 0
         if n == 1:
             break
-    if not starts:
-        return {}
+    if not starts or sum(1 for i in text_rows if i > max(starts)) > _NOTE_LINES:
+        return {}  # none, or the run does not reach the foot of the page: body text below it
     first = min(starts)
     body = " ".join(lines[i] for i in text_rows if i < first).translate(_SUPERSCRIPTS)
     if not body.strip() or not all(_note_marker(body, n) for n in starts.values()):

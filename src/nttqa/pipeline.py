@@ -154,10 +154,13 @@ def _previous_index(settings: Settings, embedder_id: str) -> "IndexStore | None"
     from nttqa.errors import NttqaError
     from nttqa.index import load_index
 
+    from nttqa.chunk import CHUNKER_VERSION
+
     try:
-        return load_index(Path(settings.index_dir), settings, embedder_id, corpus=None)
+        old = load_index(Path(settings.index_dir), settings, embedder_id, corpus=None)
     except NttqaError:
         return None
+    return old if old.manifest.get("chunker_version") == CHUNKER_VERSION else None
 
 
 def _reused_rows(old: "IndexStore", name: str) -> _DocRows:
@@ -209,15 +212,16 @@ def _vocabulary(chunks: Sequence[Chunk], old: "IndexStore | None", embedder: "Em
     return words, vecs
 
 
-def build(settings: Settings | None = None, progress: Progress | None = None) -> dict:
+def build(settings: Settings | None = None, progress: Progress | None = None, full: bool = False) -> dict:
     """Build the index for the corpus; the previous index stays usable until the switch.
 
     Incremental: a document whose file and metadata are unchanged since the previous build
     (same settings, same embedder) keeps its chunks and vectors; only new or changed documents
-    are parsed and embedded, and a removed one is dropped.  With ``settings.database_url`` the
-    theses go to PostgreSQL instead (only changed ones)."""
+    are parsed and embedded, and a removed one is dropped (``full``: every document anew).  With
+    ``settings.database_url`` the theses go to PostgreSQL instead (only changed ones)."""
     import numpy as np
 
+    from nttqa.chunk import CHUNKER_VERSION
     from nttqa.embed import get_embedder
     from nttqa.index import BuildInputs, build_lock, corpus_hashes, write_index
     from nttqa.parse import corpus_files, read_document
@@ -233,11 +237,11 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
         files = corpus_files(settings.corpus_dir)
         hashes = corpus_hashes(files)
         embedder = get_embedder(settings.embedder)
-        old = _previous_index(settings, embedder.id)
+        old = None if full else _previous_index(settings, embedder.id)
         before = old.manifest.get("corpus", {}) if old is not None else {}
         had = {d.get("doc") for d in old.docs} if old is not None else set()
-        kept = {f.name for f in files if f.name in had and
-                all(before.get(k) == v for k, v in _own_hashes(f, hashes).items())}
+        # Unchanged: the same file and the same metadata sidecars (one added or deleted is a change).
+        kept = {f.name for f in files if f.name in had and _own_hashes(f, before) == _own_hashes(f, hashes)}
         fresh = [f for f in files if f.name not in kept]
         say("parse", 0, len(fresh))
         limit = int(settings.max_file_mb * 1_000_000)
@@ -265,9 +269,11 @@ def build(settings: Settings | None = None, progress: Progress | None = None) ->
             chunks=chunks, vectors=np.vstack(vectors) if vectors else np.zeros((0, dim), np.float32), docs=doc_meta,
             corpus=hashes, embedder_id=embedder.id, settings=settings, sentences=sents,
             sentence_vectors=np.vstack(svectors) if svectors else np.zeros((0, dim), np.float32),
-            build_seconds=time.perf_counter() - t0, vocab_words=words, vocab_vectors=wvectors))
+            build_seconds=time.perf_counter() - t0, vocab_words=words, vocab_vectors=wvectors,
+            chunker_version=CHUNKER_VERSION))
+        # No progress call after the switch: a caller interrupted there (a Streamlit rerun) would
+        # undo a change the index already holds.
         manifest["reused"] = sorted(kept)
-        say("write index", 1, 1)
     return manifest
 class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
@@ -439,24 +445,31 @@ def add_document(source: Path, settings: Settings | None = None, progress: Progr
     if target.name.startswith(".") or target.name != Path(target.name).name:
         raise CorpusError(target.name, "the file name is not usable", "Rename the file (no leading dot, no folders)")
     read_document(source, max_bytes=int(settings.max_file_mb * 1_000_000))  # refuses with the fix
-    previous = None
     if target.exists():
+        if source.resolve() == target.resolve():
+            raise CorpusError(str(target), "the file is already in the corpus", "Run nttqa build to index it")
         if not replace_existing:
             raise CorpusError(str(target), "the corpus already holds a document of this name",
                               "Remove it first (nttqa remove), rename the new file, or pass --replace")
-        previous = target.with_name(f".{target.name}.previous")
-        os.replace(target, previous)
+    previous = target.with_name(f".{target.name}.previous")
     staged = target.with_name(f".{target.name}.adding")
-    shutil.copyfile(source, staged)
-    os.replace(staged, target)
+    replaced = placed = False
     try:
+        shutil.copyfile(source, staged)  # a full disk fails here, before the corpus changes
+        if target.exists():
+            os.replace(target, previous)
+            replaced = True
+        os.replace(staged, target)
+        placed = True
         manifest = build(settings, progress)
     except BaseException:
-        target.unlink(missing_ok=True)
-        if previous is not None:
+        staged.unlink(missing_ok=True)
+        if placed:
+            target.unlink(missing_ok=True)
+        if replaced:
             os.replace(previous, target)
         raise
-    if previous is not None:
+    if replaced:
         previous.unlink(missing_ok=True)
     return manifest
 
@@ -480,16 +493,21 @@ def remove_document(name: str, settings: Settings | None = None, progress: Progr
 
     settings = settings or load_settings()
     corpus = Path(settings.corpus_dir)
-    files = {p.name: p for p in corpus_files(corpus)}
-    if name not in files:
-        raise CorpusError(name, "the corpus holds no document of this name",
-                          "See the names with `nttqa status` (documents)")
-    if len(files) == 1:
-        raise CorpusError(name, "it is the only document in the corpus",
-                          "Add another document first; an index needs at least one")
-    path = files[name]
-    own = [path] + [side for side in (path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json"))
-                    if side.exists()]
+    if settings.database_url:  # a shared library: the thesis may come from another machine's corpus
+        path = corpus / name
+        files = {name: path} if path.is_file() else {}
+    else:
+        files = {p.name: p for p in corpus_files(corpus)}
+        if name not in files:
+            raise CorpusError(name, "the corpus holds no document of this name",
+                              "See the names with `nttqa status` (documents)")
+        if len(files) == 1:
+            raise CorpusError(name, "it is the only document in the corpus",
+                              "Add another document first; an index needs at least one")
+    path = files.get(name)
+    own = [] if path is None else [path] + [
+        side for side in (path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json"))
+        if side.exists()]
     moved = [(p, p.with_name(f".{p.name}.removing")) for p in own]
     for src, dst in moved:
         os.replace(src, dst)
@@ -498,7 +516,9 @@ def remove_document(name: str, settings: Settings | None = None, progress: Progr
             from nttqa.pgstore import PgWriter
 
             with PgWriter(settings.database_url) as w:
-                w.remove(name)
+                if not w.remove(name):
+                    raise CorpusError(name, "the library holds no thesis of this name",
+                                      "See the names with `nttqa db status`")
             manifest = {"removed": [name]}
         else:
             manifest = build(settings, progress)

@@ -429,7 +429,10 @@ def definition_at(text: str, start: int, end: int) -> tuple[str, str] | None:
             words = words_before(text, start, len(inner) + 5)
             i = _schwartz_hearst(inner, words)
             lf = text[words[i][1]:start].strip() if i is not None and words else None
-        if lf and (len(lf.split()) >= 2 or len(lf) > len(inner) + 3) and \
+        # A form with no capital run ("Perda", "Mabes Polri") names something only when its long
+        # form is a name too ("Peraturan Daerah"): "aktivis lokal di Kupang (Ali)" defines nothing.
+        syllabic = not re.search(r"\b[A-Z][A-Z0-9]+\b", inner)
+        if lf and (len(lf.split()) >= 2 or len(lf) > len(inner) + 3) and (lf[:1].isupper() or not syllabic) and \
                 lf.replace(" ", "").lower() != inner.replace(" ", "").lower():
             return inner, lf
     before = words_before(text, start, 1)  # "TKI (Tenaga Kerja Indonesia)": short form before
