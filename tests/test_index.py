@@ -193,6 +193,8 @@ def test_hybrid_beats_either_half_on_its_weak_side(pipeline):
 def test_past_the_threshold_the_dense_index_is_approximate(hash_index, tmp_path):
     """Above ann_threshold chunks the build writes FAISS IVF and retrieval scores candidates
     only; on the thesis (threshold lowered to 50) it finds what exact scoring finds."""
+    import numpy as np
+
     s = hash_index.with_(index_dir=tmp_path / "ivf", ann_threshold=50, candidates=5)
     m = build(s)
     assert m["dense_index"] == "ivf"
@@ -210,6 +212,17 @@ def test_past_the_threshold_the_dense_index_is_approximate(hash_index, tmp_path)
         assert a[0] == e[0], q
         overlap.append(len(set(a) & set(e)) / 5)
     assert sum(overlap) / len(overlap) >= 0.9
+    # A question limited to one document scores that document's chunks even when they are not
+    # among the library's candidates (a short note beside the thesis, asked about the thesis' topic).
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    (corpus / "catatan.md").write_text(NOTE, encoding="utf-8")
+    lib = s.with_(corpus_dir=corpus, index_dir=tmp_path / "ivf-lib")
+    build(lib)
+    p = Pipeline.load(lib)
+    question = "Apa itu RAD?"
+    assert "catatan.md" not in {p.store.chunks[i].doc for i in np.flatnonzero(p.retriever.score_all(question)[0] > -1e30)}
+    assert [h.chunk.doc for h in p.search(question, 3, doc="catatan.md")] == ["catatan.md"]
     assert read_manifest(hash_index.index_dir)["dense_index"] == "flat"
 
 

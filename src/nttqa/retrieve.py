@@ -234,9 +234,12 @@ class Retriever:
                     self._qcache.popitem(last=False)
         return vec
 
-    def score_all(self, question: str, info: QueryInfo | None = None,
-                  qvec: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
-        """Final score of every chunk, the component scores, the query info and the query vector."""
+    def score_all(self, question: str, info: QueryInfo | None = None, qvec: np.ndarray | None = None,
+                  docs: Collection[str] | None = None
+                  ) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
+        """Final score of every chunk, the component scores, the query info and the query vector.
+        ``docs``: the question is limited to them, so with an approximate index their chunks are
+        scored too, whether or not they are among the library's candidates."""
         p = self.params
         info = info or self.understand(question)
         n = len(self._chunks)
@@ -246,6 +249,8 @@ class Retriever:
             qvec = self.query_vector(question, info)
         lex, exp = self._lexical(question, info, p.use_expansion)
         ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
+        if ids is not None and docs:
+            ids = np.union1d(ids, np.flatnonzero(self.in_docs(docs)))
         dense = self.store.dense_scores(qvec, ids)
         refs: dict[str, np.ndarray] = {}
         if ids is not None:
@@ -419,7 +424,7 @@ class Retriever:
                diversify: bool | None = None, qvec: np.ndarray | None = None,
                docs: Collection[str] | None = None) -> list[Hit]:
         """The ``k`` best passages; with ``docs``, only passages of those documents."""
-        fused, comps, info, _q = self.score_all(question, info, qvec)
+        fused, comps, info, _q = self.score_all(question, info, qvec, docs)
         if fused.size == 0:
             return []
         if docs:
