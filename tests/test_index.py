@@ -78,7 +78,8 @@ def test_adding_or_removing_a_document_reembeds_only_what_changed(hash_index, tm
     thesis = [c.to_dict() for c in first.chunks]
     vectors = first.store.vectors().copy()
     embedded: list[str] = []
-    (corpus / "catatan.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "catatan.md").write_text(NOTE + "Rencana perluasan rumah aman dijadwalkan pada tahun 2031.\n",
+                                       encoding="utf-8")
     m = build(s, lambda stage, done, total: embedded.append(f"{stage} {done}/{total}"))
     assert m["reused"] == [next(corpus.glob("*.txt")).name]
     assert "parse 1/1" in embedded  # one document parsed, not two
@@ -98,6 +99,10 @@ def test_adding_or_removing_a_document_reembeds_only_what_changed(hash_index, tm
     assert {c.doc for c in a.citations} <= {"catatan.md"} and {h.chunk.doc for h in a.related} <= {"catatan.md"}
     a = both.ask("Apa penyebab perdagangan manusia di NTT?", doc=thesis_name)
     assert a.citations and {c.doc for c in a.citations} == {thesis_name}
+    # The exact refusal rules look at the chosen document too: a year only the note names is
+    # one the thesis does not cover.
+    a = both.ask("Apa yang terjadi di rumah aman Kupang pada tahun 2031?", doc=thesis_name)
+    assert a.refused and a.reason == "year_absent", a.reason
     (corpus / "catatan.md").unlink()
     m = build(s)
     again = Pipeline.load(s)

@@ -125,6 +125,7 @@ class Assessment:
     missing_names: tuple[str, ...] = ()
     quote_features: tuple[Mapping[str, float], ...] = field(default=(), repr=False)
     number_rows: frozenset[int] = frozenset()  # sentences stating a number the question names
+    docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
 
 
 def where(chunk: Chunk, lang: str) -> str:
@@ -280,7 +281,9 @@ class Answerer:
         mu, sd = (float(all_sims.mean()), float(all_sims.std()) or 1.0) if len(all_sims) else (0.0, 1.0)
         cover = self.counterparts(question, info)
         rows: list[tuple[int, int, int, dict[str, float]]] = []
-        near = self.facts.near_years(self.facts.absent_years(question, info), self.params.partial_window) if info.years else []
+        docs = tuple(docs) if docs else None
+        near = self.facts.near_years(self.facts.absent_years(question, info, docs), self.params.partial_window,
+                                     docs) if info.years else []
         number_rows = self.facts.rare_number_rows(info)
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
@@ -302,7 +305,7 @@ class Answerer:
         qfeats = [qfeats[i] for i in order]
         missing = self.missing_names(question, info, cover)
         feats = self._features(question, info, hits, cands, all_sims, cover, missing)
-        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows)
+        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows, docs)
 
     def _features(self, question: str, info: QueryInfo, hits: Sequence[Hit], cands: Sequence[_Cand],
                   all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str]) -> dict[str, float]:
@@ -429,12 +432,12 @@ class Answerer:
             # The document always answers questions about itself, unless they name what it never
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
             return "", ()
-        absent = self.facts.absent_years(question, info)
+        absent = self.facts.absent_years(question, info, a.docs)
         if absent:
-            near = self.facts.near_years(absent, self.params.partial_window)
+            near = self.facts.near_years(absent, self.params.partial_window, a.docs)
             if near:
                 return "year_partial", (years_text(absent), years_text(near))
-            return "year_absent", (years_text(absent), years_text(self.facts.span()))
+            return "year_absent", (years_text(absent), years_text(self.facts.span(a.docs)))
         if a.missing_names:
             return "name_absent", (", ".join(a.missing_names),)
         return None

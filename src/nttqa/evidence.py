@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, split_sentences,
@@ -132,8 +132,11 @@ class SentenceFacts:
         self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
         self.text_years: set[int] = set()
+        self.doc_years: dict[str, set[int]] = {}  # the same, per document
         for c in chunks:
-            self.text_years.update(int(y) for y in _YEAR.findall(strip_refs(c.text)))
+            found = {int(y) for y in _YEAR.findall(strip_refs(c.text))}
+            self.text_years |= found
+            self.doc_years.setdefault(c.doc, set()).update(found)
         self.abstract = {c.id for c in chunks if c.is_abstract}
         self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         self.terms: list[frozenset[str]] = []
@@ -222,12 +225,19 @@ class SentenceFacts:
 
     # --- the years the corpus covers ------------------------------------------------
 
-    def absent_years(self, question: str, info: QueryInfo) -> list[int]:
-        """Years the question asks about that the running text never names (a cited source's
-        year, "Hoi 2022", is a citation, not an event, and does not count)."""
+    def years_of(self, docs: Collection[str] | None = None) -> set[int]:
+        """The years the running text of ``docs`` names (every document's when None)."""
+        if not docs:
+            return self.text_years
+        return set().union(*(self.doc_years.get(d, set()) for d in docs))
+
+    def absent_years(self, question: str, info: QueryInfo, docs: Collection[str] | None = None) -> list[int]:
+        """Years the question asks about that the running text (of ``docs``) never names (a
+        cited source's year, "Hoi 2022", is a citation, not an event, and does not count)."""
+        named = self.years_of(docs)
         out = []
         for y in info.years:
-            if y in self.text_years:
+            if y in named:
                 continue
             m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
             if m and (m.group(1).lower(), str(y)) in self.cited:
@@ -235,11 +245,11 @@ class SentenceFacts:
             out.append(y)
         return out
 
-    def span(self) -> list[int]:
-        """The first and last year the running text names (from 1945)."""
-        years = sorted(y for y in self.text_years if y >= 1945)
+    def span(self, docs: Collection[str] | None = None) -> list[int]:
+        """The first and last year the running text (of ``docs``) names (from 1945)."""
+        years = sorted(y for y in self.years_of(docs) if y >= 1945)
         return [years[0], years[-1]] if years else []
 
-    def near_years(self, absent: Sequence[int], window: int) -> list[int]:
-        """Years the corpus names that lie within ``window`` of an absent asked year."""
-        return sorted({y for a in absent for y in self.text_years if 0 < abs(y - a) <= window})
+    def near_years(self, absent: Sequence[int], window: int, docs: Collection[str] | None = None) -> list[int]:
+        """Years the corpus (``docs``) names that lie within ``window`` of an absent asked year."""
+        return sorted({y for a in absent for y in self.years_of(docs) if 0 < abs(y - a) <= window})
