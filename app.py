@@ -193,20 +193,20 @@ def render_library(pipeline, settings, lang: str) -> None:
     with sb.expander(t(lang, "library"), expanded=bool(notice)):
         for d in pipeline.store.docs:
             st.markdown(f"- {E(d.get('title') or d.get('doc'))} · {E(d.get('doc'))}")
-        mb = float(settings.max_file_mb)
+        mb = float(settings.max_file_mb)  # shown; the check itself is in bytes
         # A new key after each change empties the uploader: the added file is not offered again.
         upload = st.file_uploader(t(lang, "upload"), type=["pdf", "txt", "md"],
                                   key=f"upload-{st.session_state.get('library_changes', 0)}",
                                   help=t(lang, "upload_help", mb=f"{mb:g}"))
         if upload is not None and st.button(t(lang, "upload_add"), key="upload_add", type="primary"):
-            if upload.size > mb * 1_000_000:
+            if upload.size > settings.max_file_bytes:
                 st.error(t(lang, "upload_too_big", size=f"{upload.size / 1e6:.1f}", mb=f"{mb:g}"))
             else:
                 from nttqa.pipeline import add_bytes
 
                 change_library(lambda s, say: add_bytes(upload.name, upload.getvalue(), s, say), settings, lang,
                                "upload_added", "upload_failed", upload.name)
-        names = [str(d.get("doc")) for d in pipeline.store.docs]
+        names = pipeline.documents()
         if len(names) > 1:
             gone = st.selectbox(t(lang, "remove_doc"), names, key="remove_pick")
             if st.button(t(lang, "remove_button"), key="remove_doc"):

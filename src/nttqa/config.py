@@ -71,6 +71,11 @@ class Settings:
     # PostgreSQL + pgvector instead of the file index (NTTQA_DATABASE_URL); empty = index/.
     database_url: str = ""
 
+    @property
+    def max_file_bytes(self) -> int:
+        """``max_file_mb`` in bytes: the largest document a build or an upload accepts."""
+        return int(self.max_file_mb * 1_000_000)
+
     def fingerprint(self) -> str:
         data = {name: getattr(self, name) for name in _INDEX_FIELDS}
         data["format"] = INDEX_FORMAT_VERSION

@@ -131,12 +131,10 @@ class SentenceFacts:
         self.folds = {f for f in map(fold, self.words) if f}
         self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
-        self.text_years: set[int] = set()
-        self.doc_years: dict[str, set[int]] = {}  # the same, per document
+        self.doc_years: dict[str, set[int]] = {}  # the years each document's running text names
         for c in chunks:
-            found = {int(y) for y in _YEAR.findall(strip_refs(c.text))}
-            self.text_years |= found
-            self.doc_years.setdefault(c.doc, set()).update(found)
+            self.doc_years.setdefault(c.doc, set()).update(int(y) for y in _YEAR.findall(strip_refs(c.text)))
+        self.text_years: set[int] = set().union(*self.doc_years.values())
         self.abstract = {c.id for c in chunks if c.is_abstract}
         self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         self.terms: list[frozenset[str]] = []

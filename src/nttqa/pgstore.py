@@ -380,9 +380,8 @@ def build_database(settings: Settings, progress: Callable[[str, int, int], None]
                                                     "analyzer_version"))
         wanted = {f.name: corpus_hashes([f]) for f in files}
         todo = [f for f in files if full or stored.get(f.name) != wanted[f.name]]
-        limit = int(settings.max_file_mb * 1_000_000)
         say("parse", 0, len(todo))
-        docs = [read_document(f, max_bytes=limit) for f in todo]  # raises CorpusError before anything is written
+        docs = [read_document(f, max_bytes=settings.max_file_bytes) for f in todo]  # raises CorpusError before anything is written
         say("parse", len(todo), len(todo))
         rows = [document_rows(d, wanted[d.doc], settings, embedder, say) for d in docs]
         facts["build_seconds"] = round(time.perf_counter() - t0, 2)

@@ -47,8 +47,7 @@ def question_scope(question: str) -> str:
 def parse_corpus(settings: Settings) -> list[Document]:
     from nttqa.parse import corpus_files, read_document
 
-    limit = int(settings.max_file_mb * 1_000_000)
-    return [read_document(p, max_bytes=limit) for p in corpus_files(settings.corpus_dir)]
+    return [read_document(p, max_bytes=settings.max_file_bytes) for p in corpus_files(settings.corpus_dir)]
 
 
 def chunk_corpus(docs: Sequence[Document], settings: Settings) -> list[Chunk]:
@@ -98,15 +97,6 @@ def _embed_batches(texts: Sequence[str], embed: Callable[[Sequence[str]], "np.nd
     return np.vstack(vecs) if vecs else np.zeros((0, dim), np.float32)
 
 
-def embed_vocabulary(chunks: Sequence[Chunk], embedder: "Embedder", say: Progress = _noop
-                     ) -> tuple[list[str], "np.ndarray"]:
-    """The corpus' content words and their vectors (embedded as queries, as question words are)."""
-    from nttqa.textutil import vocabulary
-
-    words = vocabulary(c.text for c in chunks)
-    return words, _embed_batches(words, embedder.embed_queries, embedder.dim, 64, "embed vocabulary", say)
-
-
 def document_metadata(d: Document) -> dict:
     """What the index keeps of a document besides its chunks: title, pages, outline."""
     from nttqa.chunk import outline
@@ -151,10 +141,9 @@ def _own_hashes(path: Path, hashes: dict[str, str]) -> dict[str, str]:
 def _previous_index(settings: Settings, embedder_id: str) -> "IndexStore | None":
     """The index already built with these settings and embedder, whatever its corpus; None when
     there is none (or it cannot be used), and the build starts from nothing."""
+    from nttqa.chunk import CHUNKER_VERSION
     from nttqa.errors import NttqaError
     from nttqa.index import load_index
-
-    from nttqa.chunk import CHUNKER_VERSION
 
     try:
         old = load_index(Path(settings.index_dir), settings, embedder_id, corpus=None)
@@ -163,35 +152,31 @@ def _previous_index(settings: Settings, embedder_id: str) -> "IndexStore | None"
     return old if old.manifest.get("chunker_version") == CHUNKER_VERSION else None
 
 
-def _reused_rows(old: "IndexStore", name: str) -> _DocRows:
-    """A document's rows taken over from the previous index, nothing re-embedded."""
+def _doc_rows(name: str, meta: dict, chunks: Sequence[Chunk], vectors: "np.ndarray",
+              sentences: Sequence[tuple[int, int, int]], sentence_vectors: "np.ndarray") -> _DocRows:
+    """One document's share of an index's arrays (chunk ids are positions), renumbered from 0."""
     import numpy as np
 
-    ids = [c.id for c in old.chunks if c.doc == name]
+    ids = [c.id for c in chunks if c.doc == name]
     local = {cid: i for i, cid in enumerate(ids)}
-    rows = [r for r, (cid, _s, _e) in enumerate(old.sentences) if cid in local]
+    rows = [r for r, (cid, _s, _e) in enumerate(sentences) if cid in local]
+    return _DocRows([replace(chunks[cid], id=local[cid]) for cid in ids], vectors[np.asarray(ids, int)],
+                    [(local[sentences[r][0]], sentences[r][1], sentences[r][2]) for r in rows],
+                    sentence_vectors[np.asarray(rows, int)].reshape(len(rows), -1), meta)
+
+
+def _reused_rows(old: "IndexStore", name: str) -> _DocRows:
+    """A document's rows taken over from the previous index, nothing re-embedded."""
     meta = next(d for d in old.docs if d.get("doc") == name)
-    return _DocRows([replace(old.chunks[cid], id=local[cid]) for cid in ids], old.vectors()[np.asarray(ids, int)],
-                    [(local[old.sentences[r][0]], old.sentences[r][1], old.sentences[r][2]) for r in rows],
-                    old.sentence_vectors[np.asarray(rows, int)], meta)
+    return _doc_rows(name, meta, old.chunks, old.vectors(), old.sentences, old.sentence_vectors)
 
 
 def _new_rows(docs: Sequence[Document], settings: Settings, embedder: "Embedder", say: Progress
               ) -> dict[str, _DocRows]:
     """Parsed documents chunked and embedded (in one batch, so progress covers them all)."""
-    import numpy as np
-
     chunks = chunk_corpus(docs, settings)
     vectors, sents, svectors = embed_chunks(chunks, embedder, say)
-    out: dict[str, _DocRows] = {}
-    for d in docs:
-        ids = [c.id for c in chunks if c.doc == d.doc]
-        local = {cid: i for i, cid in enumerate(ids)}
-        rows = [r for r, (cid, _s, _e) in enumerate(sents) if cid in local]
-        out[d.doc] = _DocRows([replace(chunks[cid], id=local[cid]) for cid in ids], vectors[np.asarray(ids, int)],
-                              [(local[sents[r][0]], sents[r][1], sents[r][2]) for r in rows],
-                              svectors[np.asarray(rows, int)].reshape(len(rows), -1), document_metadata(d))
-    return out
+    return {d.doc: _doc_rows(d.doc, document_metadata(d), chunks, vectors, sents, svectors) for d in docs}
 
 
 def _vocabulary(chunks: Sequence[Chunk], old: "IndexStore | None", embedder: "Embedder", say: Progress
@@ -244,8 +229,7 @@ def build(settings: Settings | None = None, progress: Progress | None = None, fu
         kept = {f.name for f in files if f.name in had and _own_hashes(f, before) == _own_hashes(f, hashes)}
         fresh = [f for f in files if f.name not in kept]
         say("parse", 0, len(fresh))
-        limit = int(settings.max_file_mb * 1_000_000)
-        docs = [read_document(f, max_bytes=limit) for f in fresh]  # raises CorpusError before anything is written
+        docs = [read_document(f, max_bytes=settings.max_file_bytes) for f in fresh]  # raises CorpusError before anything is written
         say("parse", len(fresh), len(fresh))
         rows = _new_rows(docs, settings, embedder, say) if docs else {}
         for name in kept:
@@ -275,6 +259,8 @@ def build(settings: Settings | None = None, progress: Progress | None = None, fu
         # undo a change the index already holds.
         manifest["reused"] = sorted(kept)
     return manifest
+
+
 class Pipeline:
     """A loaded index with its embedder, retriever and answerer.  Thread-safe for queries."""
 
@@ -444,7 +430,7 @@ def add_document(source: Path, settings: Settings | None = None, progress: Progr
     target = Path(settings.corpus_dir) / (name or source.name)
     if target.name.startswith(".") or target.name != Path(target.name).name:
         raise CorpusError(target.name, "the file name is not usable", "Rename the file (no leading dot, no folders)")
-    read_document(source, max_bytes=int(settings.max_file_mb * 1_000_000))  # refuses with the fix
+    read_document(source, max_bytes=settings.max_file_bytes)  # refuses with the fix
     if target.exists():
         if source.resolve() == target.resolve():
             raise CorpusError(str(target), "the file is already in the corpus", "Run nttqa build to index it")

@@ -131,6 +131,7 @@ class Retriever:
         self._has_refs = np.array([bool(c.refs) for c in self._chunks], dtype=bool)
         self._chapter = np.array([_chapter_number(c) for c in self._chunks])
         self._is_abstract = np.array([c.is_abstract for c in self._chunks], dtype=bool)
+        self._doc = np.array([c.doc for c in self._chunks], dtype=object)  # for a question limited to documents
         self._title_terms = [set(analyze(f"{c.section_title}")) for c in self._chunks]
         # Chunk ids are positions in the store (the pipeline numbers them so).
         self._lower = [c.text.lower() for c in self._chunks]
@@ -235,11 +236,11 @@ class Retriever:
         return vec
 
     def score_all(self, question: str, info: QueryInfo | None = None, qvec: np.ndarray | None = None,
-                  docs: Collection[str] | None = None
+                  within: np.ndarray | None = None
                   ) -> tuple[np.ndarray, dict[str, np.ndarray], QueryInfo, np.ndarray]:
         """Final score of every chunk, the component scores, the query info and the query vector.
-        ``docs``: the question is limited to them, so with an approximate index their chunks are
-        scored too, whether or not they are among the library's candidates."""
+        ``within`` (per chunk, ``in_docs``): the question is limited to those chunks, so with an
+        approximate index they are scored too, whether or not they are among the candidates."""
         p = self.params
         info = info or self.understand(question)
         n = len(self._chunks)
@@ -249,8 +250,8 @@ class Retriever:
             qvec = self.query_vector(question, info)
         lex, exp = self._lexical(question, info, p.use_expansion)
         ids = self._candidates(qvec, lex + p.expansion_weight * exp) if self.store.approximate else None
-        if ids is not None and docs:
-            ids = np.union1d(ids, np.flatnonzero(self.in_docs(docs)))
+        if ids is not None and within is not None:
+            ids = np.union1d(ids, np.flatnonzero(within))
         dense = self.store.dense_scores(qvec, ids)
         refs: dict[str, np.ndarray] = {}
         if ids is not None:
@@ -424,12 +425,14 @@ class Retriever:
                diversify: bool | None = None, qvec: np.ndarray | None = None,
                docs: Collection[str] | None = None) -> list[Hit]:
         """The ``k`` best passages; with ``docs``, only passages of those documents."""
-        fused, comps, info, _q = self.score_all(question, info, qvec, docs)
+        within = self.in_docs(docs) if docs else None
+        fused, comps, info, _q = self.score_all(question, info, qvec, within)
         if fused.size == 0:
             return []
-        if docs:
-            fused = np.where(self.in_docs(docs), fused, -np.inf)
-        order = [i for i in np.argsort(-fused, kind="stable") if fused[i] > -np.inf]
+        if within is not None:
+            fused = np.where(within, fused, -np.inf)
+        order = np.argsort(-fused, kind="stable")
+        order = list(order[fused[order] > -np.inf])  # chunks not scored, or outside the documents asked
         if diversify is None:
             diversify = self.params.use_boosts and info.kind == "list"
         if diversify:
@@ -442,8 +445,7 @@ class Retriever:
 
     def in_docs(self, docs: Collection[str]) -> np.ndarray:
         """Per chunk: does it belong to one of ``docs``?"""
-        wanted = set(docs)
-        return np.fromiter((c.doc in wanted for c in self._chunks), bool, len(self._chunks))
+        return np.isin(self._doc, list(docs))
 
     def _mmr(self, cand: Sequence[int], fused: np.ndarray, k: int) -> list[int]:
         """Maximal marginal relevance: list answers come from several passages, not near-copies."""
