@@ -408,3 +408,13 @@ def test_a_passage_outside_any_section_is_located_by_its_document() -> None:
     assert locate.location("", "", "", "1", "id", True, "", "catatan-kuliah.txt").startswith("catatan-kuliah.txt, hlm. 1")
     assert locate.location("", "", "", "", "en", False, "", "") == ""
     assert locate.location("3.1", "Aktor", "BAB III", "45", "en", False, "", "x.txt") == "§3.1 Aktor, p. 45"
+
+
+def test_streamlit_lets_through_every_upload_a_build_accepts() -> None:
+    """The library's upload reaches nttqa's own size check: Streamlit's cap is not lower."""
+    import tomllib
+
+    from nttqa.config import load_settings
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] >= load_settings(env={}).max_file_mb
