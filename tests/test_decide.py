@@ -110,6 +110,17 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     ("Who was the head of the provincial police?", "person"),
     ("Siapa nama ketua gugus tugas itu?", "person"),
     ("How many victims were recorded?", ""),
+    # A question naming a year without asking "when" is still after the figure.
+    ("What was the programme's budget in 2016?", "money"),
+    ("Berapa dana hibah untuk program itu pada tahun 2015?", "money"),
+    ("When was the budget agreed in 2016?", ""),
+    ("How long did the training last?", "duration"),
+    ("Berapa lama pelaku dipenjara?", "duration"),
+    ("Over how many years was the grant paid?", "duration"),
+    ("Tahun berapa pelatihan itu diadakan?", ""),
+    ("Perda itu nomor berapa?", "number"),
+    ("What is the number of the regulation on trafficking?", "number"),
+    ("What is the number of victims?", ""),
     ("Who becomes a victim of trafficking most often?", ""),
     ("Siapa saja yang menjadi korban?", ""),
 ])
@@ -132,6 +143,19 @@ def test_figure_evidence_must_be_a_new_quantity_of_the_kind_asked(pipeline) -> N
     assert not any(ans.facts.states_measure(r, split) for r in rows if all(
         n == "605" for n, _s in ans.facts.qty[r]))
     assert all(ans.facts.states_measure(r, share) == any(s == "share" for _n, s in ans.facts.qty[r]) for r in rows)
+
+
+def test_a_duration_or_a_laws_number_must_be_stated_to_answer_for_it(pipeline) -> None:
+    ans = pipeline.answerer
+    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
+    # The law of 2007 states prison terms in years and the law's number; the 605 victims are a count.
+    law = [r for r, t in enumerate(texts) if "paling lama 15 tahun" in t]
+    victims = [r for r, t in enumerate(texts) if "605 orang" in t and "Nomor" not in t]
+    assert law and victims
+    long = ans.retriever.understand("Berapa lama hukuman penjara bagi pelaku perdagangan orang?")
+    number = ans.retriever.understand("What number is the national anti-trafficking law?")
+    assert ans.facts.states_measure(law[0], long) and not ans.facts.states_measure(victims[0], long)
+    assert ans.facts.states_number(law[0], number) and not ans.facts.states_number(victims[0], number)
 
 
 def test_a_question_asking_for_a_persons_name_needs_a_name_in_the_evidence(pipeline) -> None:

@@ -352,6 +352,10 @@ class Answerer:
         measure, a definition, a date, a source, a person's name); None when any sentence may."""
         if info.wants == "person":
             return lambda r: self.facts.states_person(r, info)
+        if info.wants == "number":
+            return lambda r: self.facts.states_number(r, info)
+        if info.wants:  # a share, a sum of money or a duration, even in "what was the budget in 2017?"
+            return lambda r: self.facts.states_measure(r, info)
         return {"figure": lambda r: self.facts.states_measure(r, info), "definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
 

@@ -36,8 +36,9 @@ _QUANTITY = re.compile(
     r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
     rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|anak|perempuan|remaja|"
     r"keluarga|people|victims|cases|countries|children|women|families|percent|thousand|million|billion|kabupaten|"
-    r"provinsi)\b", re.I)
+    r"provinsi|tahun|bulan|years|months)\b", re.I)
 _SHARE = re.compile(r"%|persen|per\s?cent", re.I)
+_DURATION = re.compile(r"\b(?:tahun|bulan|minggu|hari|years?|months?|weeks?|days?)$", re.I)
 _MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
 WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
 _DEFINES = re.compile(
@@ -47,6 +48,7 @@ _DATE = re.compile(rf"(?<!\d){YEAR}(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+{
 _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
 _LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
+_LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
@@ -61,7 +63,9 @@ def quantity(match: str, after: str = "") -> tuple[str, str]:
     m = re.match(r"\D{0,4}(\d+(?:[.,]\d+)*)", match)
     key = number_key(m.group(1)) if m else match.split()[0].lower()
     money = _MONEY.search(match) or re.match(r"\s*(?:rupiah|dolar|dollars?)\b", after, re.I)
-    return key, "share" if _SHARE.search(match) else "money" if money else "count"
+    if _SHARE.search(match):
+        return key, "share"
+    return key, "money" if money else "duration" if _DURATION.search(match) else "count"
 
 
 def quantities(text: str) -> tuple[tuple[str, str], ...]:
@@ -182,8 +186,12 @@ class SentenceFacts:
         asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
         "what percentage" only by a share."""
         given = {number_key(n) for n in info.numbers}
-        want = info.wants if info.wants in ("share", "money") else ""
+        want = info.wants if info.wants in ("share", "money", "duration") else ""
         return any(n not in given and (not want or sort == want) for n, sort in self.qty[row])
+
+    def states_number(self, row: int, info: QueryInfo) -> bool:
+        """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""
+        return bool(_LAW_NUMBER.search(self.text(row)))
 
     def states_person(self, row: int, info: QueryInfo) -> bool:
         """The sentence names a person the question does not: two or more capitalised words,

@@ -50,7 +50,7 @@ class QueryInfo:
     abbreviation_expansions: tuple[str, ...] = field(default=())  # the subset that spells out abbreviations
     intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override" | "current": asks what no thesis can give
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
-    wants: str = ""  # what the answer must state: "share" | "money" (for a figure) | "person" (a name) | ""
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -211,15 +211,20 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara))\b", re.I)),
     ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
+    ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda))\b", re.I)),
+    ("duration", re.compile(r"\b(?:berapa lama|how long|(?:over |for )?how many (?:years|months|weeks|days)|"
+                            r"berapa (?:tahun|bulan|minggu|hari)(?! (?:ini|itu|lalu))|selama berapa)\b", re.I)),
     ("money", re.compile(r"\b(?:budget|funding|funds?|cost|costs|spent|spend|money|donat\w*|grants?|salary|fines?|"
                          r"anggaran|dana|biaya|donasi|hibah|gaji|denda|uang)\b", re.I)),
 ]
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "person", or for a figure question "share" or "money"."""
+    """What the answer must state: "person", a regulation's "number", "duration", or for a question after a figure
+    ("berapa", or one that names a year without asking when) "share" or "money"."""
+    figure = kind == "figure" or (kind == "year" and not _KIND_PATTERNS[-1][1].search(text))
     for name, pat in _WANTS:
-        if (name == "person" or kind == "figure") and pat.search(text):
+        if (name in ("person", "number", "duration") or figure) and pat.search(text):
             return name
     return ""
 
