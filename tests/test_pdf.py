@@ -7,6 +7,7 @@ gives its printed page numbers and only the body's structure."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,319 @@ def test_numbered_lines_are_footnotes_only_at_the_foot_and_when_the_body_calls_t
                            "sisanya dari Kupang."], set()) == {}
     # The body does not call them: a numbered list at the foot of the page
     assert footnote_lines(["Faktor pendorongnya adalah:", "1. Kemiskinan", "2. Pengangguran"], set()) == {}
+
+
+# --- A two-column journal article -------------------------------------------------------------
+# Title, authors and abstract across the page, then the body in two columns; a running header
+# (journal at the left, volume at the right) and the page number at the outer margin of the
+# footer, from 101.  The body is made of distinct sentences (one village each), so that a test
+# can tell where each one went.
+
+_VILLAGES = (
+    "Oesao", "Baumata", "Penfui", "Oebobo", "Naikoten", "Fatululi", "Liliba", "Oesapa", "Lasiana", "Tarus",
+    "Noelbaki", "Oebelo", "Babau", "Naibonat", "Camplong", "Takari", "Oelamasi", "Sulamu", "Bipolo", "Amarasi",
+    "Baun", "Oekabiti", "Buraen", "Tablolong", "Bolok", "Semau", "Soe", "Kapan", "Oinlasi", "Boking", "Kolbano",
+    "Kefamenanu", "Eban", "Maubesi", "Insana", "Wini", "Atambua", "Atapupu", "Halilulik", "Nenuk", "Weliman",
+    "Betun", "Besikama", "Kobalima", "Haekesak", "Motaain", "Kalabahi", "Baranusa", "Lewoleba", "Balauring",
+    "Larantuka", "Waiwerang", "Maumere", "Nita", "Magepanda", "Ende", "Detusoko", "Wolowaru", "Maurole",
+    "Bajawa", "Aimere", "Golewa", "Mbay", "Nangaroro", "Ruteng", "Reo", "Iteng", "Borong", "Lembor", "Waingapu",
+    "Melolo", "Lewa", "Nggongi", "Waikabubak", "Anakalang", "Waitabula", "Tambolaka", "Waibakul", "Busalangga",
+    "Seba", "Raijua", "Naimata", "Oepura", "Fatukoa", "Manulai", "Batuplat", "Alak", "Nunhila", "Namosain",
+    "Sikumana", "Kolhua", "Belo", "Oenesu", "Oeletsala", "Nekamese", "Taebenu", "Oenoni", "Nualain", "Lamaknen",
+    "Fatumean", "Raimanuk", "Tasifeto", "Biboki", "Noemuti", "Miomaffo", "Mollo", "Amanatun", "Kuanfatu",
+    "Fatuleu", "Amfoang", "Oelbiteno"
+)
+_SENTENCES = (
+    "Di {v}, perekrut datang menjelang musim paceklik dan menawarkan pekerjaan di perkebunan sawit Malaysia.",
+    "Data dinas sosial mencatat {n} korban asal {v} yang dipulangkan pada tahun {y} (Goma 2020, 36).",
+    "Warga {v} umumnya berangkat tanpa dokumen resmi karena biaya pengurusan paspor dianggap terlalu mahal.",
+    "Menurut tokoh adat di {v}, utang keluarga menjadi alasan utama anak muda menerima tawaran perekrut.",
+    "Kantor IOM mendampingi {n} penyintas dari {v} selama pemulihan dan reintegrasi (IOM 2016, 12).",
+    "Pemerintah desa {v} membentuk gugus tugas yang memantau keberangkatan warganya ke luar daerah.",
+    "Penelitian lapangan di {v} menunjukkan bahwa informasi tentang migrasi aman belum sampai ke keluarga petani.",
+    "Sebagian besar korban dari {v} adalah perempuan berusia di bawah dua puluh lima tahun (Bria 2019, 54).",
+    "Pelatihan aparat kepolisian di {v} mempercepat penanganan laporan keluarga korban sejak tahun {y}.",
+    "Kasus di {v} memperlihatkan jaringan perekrut memanfaatkan hubungan kekerabatan untuk meyakinkan calon pekerja.",
+)
+JOURNAL = ("Jurnal Ilmu Sosial Nusantara", "Vol. 12, No. 2, Juli 2021")
+
+
+def journal_article() -> list[tuple[str, list[list[str]]]]:
+    """(heading, paragraphs as lists of sentences) a section; 111 villages (prime to the 10
+    sentence patterns) make every sentence distinct."""
+    sentences = (_SENTENCES[k % 10].format(v=_VILLAGES[k % len(_VILLAGES)], n=12 + k * 7 % 60, y=2014 + k % 5)
+                 for k in range(10 ** 4))
+
+    def take(*sizes: int) -> list[list[str]]:
+        return [[next(sentences) for _ in range(n)] for n in sizes]
+
+    return [("1. Pendahuluan", take(5, 7, 6, 4, 8)), ("2. Metode", take(6, 5, 7)),
+            ("3. Hasil dan Pembahasan", take(4)), ("3.1 Pola Perekrutan di Pedesaan", take(6, 8, 5, 7, 6)),
+            ("3.2 Peran IOM dan Pemerintah Daerah", take(7, 5, 8, 6, 7)), ("4. Kesimpulan", take(6, 5))]
+
+
+_TITLE = ["PERAN INTERNATIONAL ORGANIZATION FOR MIGRATION DALAM",
+          "PENANGGULANGAN PERDAGANGAN MANUSIA DI NUSA TENGGARA TIMUR"]
+_AUTHORS = ["Maria Goreti Bria¹, Yohanes Kase²",
+            "¹ ² Program Studi Ilmu Hubungan Internasional, Universitas Nusa Cendana", "Surel: maria.bria@undana.ac.id"]
+_ABSTRACT = ("Artikel ini menelaah peran International Organization for Migration dalam penanggulangan perdagangan "
+             "manusia di Nusa Tenggara Timur pada tahun 2014 sampai 2018. Penelitian kualitatif ini memakai wawancara "
+             "dengan staf IOM, aparat pemerintah daerah dan penyintas, serta dokumen resmi. Hasilnya menunjukkan bahwa "
+             "IOM berperan sebagai fasilitator yang memperkuat kapasitas pemerintah daerah, bukan sebagai pelaksana "
+             "tunggal. Kerja sama itu terhambat oleh data korban yang tersebar dan anggaran daerah yang terbatas.")
+_REFERENCES = ["Bria, M. G. (2019). Migrasi dan Kerentanan di Timor Barat. Kupang: Undana Press.",
+               ("Goma, E. I. (2020). Jaringan perekrut tenaga kerja di Nusa Tenggara Timur. Jurnal Kependudukan, "
+                "15(1), 30-45."), "IOM. (2016). Laporan Tahunan IOM Indonesia. Jakarta: IOM."]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A line on a journal page: where it goes, its font size, and its place in the layout."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    role: str  # "header" | "full" (across the page) | "left" | "right" (a column) | "number"
+    justify: float = 0.0  # > 0: each word placed apart, the line stretched to this width
+
+
+_MARGIN, _GUTTER, _WIDTH = 20.0, 8.0, 170.0  # mm on A4
+_COL = (_WIDTH - _GUTTER) / 2
+_BODY, _LEAD, _TOP, _BOTTOM = 9.5, 4.6, 28.0, 272.0
+
+
+def _wrap_mm(pdf, text: str, width: float) -> list[str]:
+    lines = [""]
+    for word in text.split():
+        if lines[-1] and pdf.get_string_width(f"{lines[-1]} {word}") > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return lines
+
+
+def journal_layout(pdf) -> list[list[_Item]]:
+    """The article laid out, one list of lines a page: page 1 opens with the title block and
+    the abstract across the page; the body flows down the left column, the right column, then
+    the next page; a heading takes a line and a bit more; paragraphs are justified."""
+    first: list[_Item] = []
+    y = _TOP
+
+    def centred(text: str, size: float, step: float) -> None:
+        nonlocal y
+        pdf.set_font("DejaVu", size=size)
+        first.append(_Item((210 - pdf.get_string_width(text)) / 2, y, text, size, "full"))
+        y += step
+
+    for line in _TITLE:
+        centred(line, 13, 6.5)
+    y += 3
+    for line in _AUTHORS:
+        centred(line, 9.5, 5)
+    y += 5
+    centred("ABSTRAK", 9.5, 6)
+    pdf.set_font("DejaVu", size=8.5)
+    abstract = _wrap_mm(pdf, _ABSTRACT, _WIDTH)
+    for k, line in enumerate(abstract):
+        first.append(_Item(_MARGIN, y, line, 8.5, "full", _WIDTH if k < len(abstract) - 1 else 0.0))
+        y += 4.2
+    first.append(_Item(_MARGIN, y + 1.5, "Kata kunci: IOM, perdagangan manusia, migrasi, Nusa Tenggara Timur", 8.5, "full"))
+    pages, top = [first], y + 11.5
+    col, y = 0, top
+    pdf.set_font("DejaVu", size=_BODY)
+
+    def place(text: str, gap: float = 0.0, justify: bool = False, indent: float = 0.0) -> None:
+        nonlocal col, y, top
+        y += gap if y > top else 0.0
+        if y > _BOTTOM:  # the column is full: the next one, or the next page
+            col, y = col + 1, top
+            if col == 2:
+                pages.append([])
+                col, y = 0, _TOP
+                top = _TOP
+        pages[-1].append(_Item(_MARGIN + col * (_COL + _GUTTER) + indent, y, text, _BODY, ("left", "right")[col],
+                               _COL - indent if justify else 0.0))
+        y += _LEAD
+
+    for heading, paras in journal_article():
+        place(heading, gap=0.6 * _LEAD)
+        for para in paras:
+            lines = _wrap_mm(pdf, " ".join(para), _COL - 4)  # the first line is indented
+            lines[1:] = _wrap_mm(pdf, " ".join(lines[1:]), _COL) if len(lines) > 1 else []
+            for k, line in enumerate(lines):
+                place(line, justify=k < len(lines) - 1, indent=4.0 if k == 0 else 0.0)
+    place("DAFTAR PUSTAKA", gap=0.6 * _LEAD)
+    for ref in _REFERENCES:
+        for k, line in enumerate(_wrap_mm(pdf, ref, _COL - 5)):
+            place(line, indent=5.0 if k else 0.0)  # a hanging indent
+    for k, items in enumerate(pages):
+        number = str(101 + k)
+        pdf.set_font("DejaVu", size=8)
+        items.insert(0, _Item(_MARGIN, 14, JOURNAL[0], 8, "header"))
+        items.insert(1, _Item(_MARGIN + _WIDTH - pdf.get_string_width(JOURNAL[1]), 14, JOURNAL[1], 8, "header"))
+        outer = _MARGIN + _WIDTH - pdf.get_string_width(number) if k % 2 == 0 else _MARGIN
+        items.append(_Item(outer, 287, number, 8, "number"))
+    return pages
+
+
+def journal_reading_order(items: list[_Item]) -> list[str]:
+    """A page's lines as they are read: the header as one line, the full-width lines (all above
+    the columns here), the left column, the right column, the page number."""
+    header = " ".join(it.text for it in items if it.role == "header")
+    body = [it.text for role in ("full", "left", "right", "number") for it in items if it.role == role]
+    return [header] + [" ".join(t.split()) for t in body]
+
+
+def make_journal_pdf(path: Path, stream: str) -> tuple[Path, list[list[_Item]]]:
+    """The article as a PDF.  ``stream`` is the order of the text in the content stream:
+    "columns" writes column after column (as LaTeX and word processors do, and pypdf's plain
+    text then comes out right); "rows" writes across the page, top to bottom, the two columns'
+    lines interleaved (as some converters do)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pages = journal_layout(pdf)
+    for items in pages:
+        pdf.add_page()
+        for it in sorted(items, key=lambda it: (round(it.y, 1), it.x)) if stream == "rows" else items:
+            pdf.set_font("DejaVu", size=it.size)
+            if not it.justify:
+                pdf.text(it.x, it.y, it.text)
+                continue
+            words = it.text.split()
+            space = (it.justify - sum(pdf.get_string_width(w) for w in words)) / max(1, len(words) - 1)
+            x = it.x
+            for word in words:
+                pdf.text(x, it.y, word)
+                x += pdf.get_string_width(word) + space
+    pdf.output(str(path))
+    return path, pages
+
+
+@pytest.fixture(scope="module", params=["columns", "rows"])
+def journal(request, tmp_path_factory):
+    if not FONT.exists():
+        pytest.skip("needs a Unicode font (fonts-dejavu-core)")
+    path, pages = make_journal_pdf(tmp_path_factory.mktemp("jurnal") / f"jurnal-{request.param}.pdf", request.param)
+    return read_document(path), pages
+
+
+def _sentences() -> list[str]:
+    return [s for _, paras in journal_article() for para in paras for s in para]
+
+
+def test_two_column_pages_are_read_column_by_column(journal):
+    doc, pages = journal
+    assert len(doc.pages) == len(pages) == 4
+    for page, items in zip(doc.pages, pages):
+        lines = [" ".join(ln.split()) for ln in doc.text[page.start:page.end].split("\n") if ln.strip()]
+        # Every line is one line of the page, whole: never a left-column line and a right-column
+        # line run together; the left column before the right; the full-width lines in place.
+        assert lines == journal_reading_order(items), page.number
+
+
+def test_two_column_sentences_are_whole_and_in_order(journal):
+    doc, _ = journal
+    body = [p.text for p in doc.paragraphs if p.kind == "text"]
+    joined = "\n".join(body)
+    at = []
+    for sentence in _sentences():
+        # Whole in one paragraph, also where the column (or the page) breaks inside it.
+        assert sum(sentence in t for t in body) == 1, sentence
+        at.append(joined.index(sentence))
+    assert at == sorted(at)
+    assert "Kata kunci: IOM, perdagangan manusia" in joined and joined.index("Artikel ini menelaah") < at[0]
+
+
+def test_two_column_layout_lines_and_sections(journal):
+    doc, pages = journal
+    assert [p.label for p in doc.pages] == ["101", "102", "103", "104"]
+    assert not any(p.estimated for p in doc.pages)
+    chunks = chunk_document(doc)
+    texts = [p.text for p in doc.paragraphs] + [c.text for c in chunks]
+    for layout in JOURNAL:
+        assert not [t for t in texts if layout in t], layout
+    assert not [t for t in texts if re.search(r"(^|\s)10[1-4]$", t)]  # no page number left in the text
+    page_of = {it.text: k + 1 for k, items in enumerate(pages) for it in items}
+    def at(heading: str) -> str:
+        return str(100 + page_of[heading])
+
+    assert [(e.level, e.number, e.title, e.page) for e in outline(doc)] == [
+        (0, "ABSTRAK", "", "101"),
+        (0, "1", "Pendahuluan", at("1. Pendahuluan")), (0, "2", "Metode", at("2. Metode")),
+        (0, "3", "Hasil dan Pembahasan", at("3. Hasil dan Pembahasan")),
+        (1, "3.1", "Pola Perekrutan di Pedesaan", at("3.1 Pola Perekrutan di Pedesaan")),
+        (1, "3.2", "Peran IOM dan Pemerintah Daerah", at("3.2 Peran IOM dan Pemerintah Daerah")),
+        (0, "4", "Kesimpulan", at("4. Kesimpulan")),
+        (0, "DAFTAR PUSTAKA", "", at("DAFTAR PUSTAKA"))]
+    # The text under a heading is that section's: the first sentence of 3.1, the last of 3.2.
+    sections = {s: c.section for c in chunks for s in _sentences() if s in c.text}
+    (h31, paras31), (h32, paras32) = journal_article()[3:5]
+    assert (h31[:3], h32[:3]) == ("3.1", "3.2")
+    assert sections[paras31[0][0]] == "3.1" and sections[paras32[-1][-1]] == "3.2"
+
+
+def test_a_right_column_sentence_is_found_whole(journal):
+    doc, pages = journal
+    # A sentence wholly inside the right column of page 2, away from its top and bottom.
+    right = " ".join(it.text for it in pages[1] if it.role == "right")
+    sentence = [s for s in _sentences() if s in right][3]
+    village = next(v for v in _VILLAGES if re.search(rf"\b{v}\b", sentence))
+    question = f"Apa yang terjadi di {village}?"
+    chunks = chunk_document(doc)
+    words = [set(re.findall(r"\w+", c.text.lower())) for c in chunks]
+    asked = set(re.findall(r"\w+", question.lower()))
+    df = {w: sum(w in ws for ws in words) for w in asked}
+    best = max(range(len(chunks)), key=lambda k: sum(1 / df[w] for w in asked & words[k]))  # a rare word weighs more
+    assert sentence in chunks[best].text
+    assert "102" in chunks[best].page_labels
+
+
+def test_one_level_numbered_headings_are_sections(journal):
+    doc, _ = journal
+    titles = [e.title for e in outline(doc)]
+    assert {"Pendahuluan", "Metode", "Kesimpulan"} <= set(titles)
+
+
+def test_column_text_of_text_runs():
+    from nttqa.pdf import TextRun, column_text
+
+    def line(y: float, x: float, text: str, size: float = 10.0) -> TextRun:
+        return TextRun(text, x, x + 4.5 * len(text), y, size)  # ~4.5 pt a character
+
+    left = [f"kiri baris {k} dari kolom kiri halaman ini" for k in range(8)]  # 40 chars: x 60-240
+    right = [f"kanan baris {k} dari kolom kanan halaman" for k in range(8)]
+    runs = [line(800, 60, "Jurnal Ilmu Sosial"), line(800, 470, "Vol. 12"),  # the header, at both margins
+            line(760, 60, "JUDUL ARTIKEL YANG MEMBENTANG DI SELURUH LEBAR HALAMAN INI"),  # across the gutter
+            *[line(720 - 13 * k, 60, t) for k, t in enumerate(left)],
+            *[line(713 - 13 * k, 270, t) for k, t in enumerate(right)],  # baselines not in line with the left
+            line(40, 60, "102")]  # the page number at the outer (left) margin
+    assert column_text(runs).split("\n") == [
+        "Jurnal Ilmu Sosial Vol. 12", "JUDUL ARTIKEL YANG MEMBENTANG DI SELURUH LEBAR HALAMAN INI",
+        *left, *right, "102"]
+    # A table's narrow columns are no page columns; nor is one column of prose.
+    table = [r for k in range(8) for r in (line(700 - 13 * k, 60, f"Desa {k}"), line(700 - 13 * k, 270, f"{k} korban"))]
+    assert column_text(table) is None
+    words = ["Perdagangan", "manusia", "di", "Nusa", "Tenggara", "Timur", "menjadi", "persoalan", "serius"]
+    prose = []  # one run a word, as word processors write justified text
+    for k in range(12):
+        x = 60.0 + 3 * k  # lines that end differently: no word starts in line with another's
+        for word in words:
+            prose.append(line(700 - 13 * k, x, word))
+            x += 4.5 * len(word) + 4.5
+    assert column_text(prose) is None
+
+
+@pytest.mark.parametrize("line,heading", [
+    ("1. Pendahuluan", True), ("III. HASIL DAN PEMBAHASAN", True), ("4. Kesimpulan dan Saran", True),
+    ("1. Introduction", True), ("II. METHODS", True), ("5. Conclusions and Recommendations", True),
+    ("1. Kemiskinan", False), ("2. Pengangguran", False), ("1. The police", False), ("a. Pendahuluan", False),
+])
+def test_a_journals_one_level_headings_are_its_named_parts_only(line, heading):
+    # "1. Kemiskinan" is an item of a numbered list in the thesis; a journal's parts have set names.
+    from nttqa.parse import is_heading
+
+    assert is_heading(line) == heading

@@ -71,8 +71,8 @@ def _sections(doc: Document) -> tuple[list[_Section], list[OutlineEntry]]:
                 cur = _Section(name, "", "")
                 outline.append(OutlineEntry(0, name, "", label, para.start))
             else:
-                num = m.group("num")
-                title = re.sub(r"\s+", " ", m.group("title")).strip()
+                num = m.group("num") or m.group("pnum")
+                title = re.sub(r"\s+", " ", m.group("title") or m.group("ptitle")).strip()
                 cur = _Section(chapter, num, title)
                 outline.append(OutlineEntry(num.count("."), num, title, label, para.start))
             continue
@@ -170,9 +170,10 @@ def _page_at(doc: Document, offset: int) -> int:
     return doc.pages[lo].number
 
 
-# Bump when parsing or chunking gives other chunks for the same file (the footnotes of PDFs: 2):
+# Bump when parsing or chunking gives other chunks for the same file (the footnotes of PDFs: 2; two-column pages and
+# a journal's "1. Pendahuluan" headings: 3):
 # an incremental build then re-parses every document instead of reusing its chunks.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 def chunk_document(doc: Document, target: int = 700, max_chars: int = 1400, min_chars: int = 200,

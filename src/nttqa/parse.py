@@ -29,8 +29,17 @@ _FRONT_LABELS = 20  # recovered front-matter pages are labelled i ... xx, else p
 # Lines that open a new page in a thesis whatever the layout says.
 _PAGE_OPENING = re.compile(r"^\s*(ABSTRAK|ABSTRACT|BAB\s+[IVX]+|DAFTAR\s+PUSTAKA)\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+# The parts of a journal article, numbered on one level ("1. Pendahuluan", "III. HASIL DAN
+# PEMBAHASAN"): a lone "1. Kemiskinan" stays a list item, so only these names are headings.
+_PART_NAMES = (r"pendahuluan|latar\s+belakang|tinjauan\s+pustaka|kajian\s+(?:pustaka|teori)|landasan\s+teori|"
+               r"kerangka\s+(?:teori|konseptual|pemikiran)|metode(?:\s+penelitian)?|metodologi(?:\s+penelitian)?|"
+               r"hasil(?:\s+penelitian)?(?:\s+dan\s+pembahasan)?|pembahasan|(?:ke)?simpulan(?:\s+dan\s+saran)?|"
+               r"penutup|saran|introduction|background|literature\s+review|theoretical\s+framework|methods?|"
+               r"methodology|materials\s+and\s+methods|results?(?:\s+and\s+discussion)?|discussion|"
+               r"conclusions?(?:\s+and\s+recommendations?)?")
 HEADING_RE = re.compile(
     r"^\s*(?:(?P<bab>BAB\s+[IVX]+)|(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<title>[A-Z][^.!?]{2,90}?)"
+    rf"|(?P<pnum>\d{{1,2}}|[IVX]{{1,4}})\.\s+(?P<ptitle>(?i:{_PART_NAMES}))"
     r"|(?P<named>ABSTRAK|ABSTRACT|DAFTAR\s+PUSTAKA|KATA\s+PENGANTAR))\s*$"
 )
 # A table-of-contents entry: dot (or ellipsis, underscore) leaders, then a page number.

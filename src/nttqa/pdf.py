@@ -1,6 +1,6 @@
 """PDF files -> Documents: reading with pypdf and recovering the page layout.
 
-The only module that imports pypdf (lazily, in ``read_pdf``).  A PDF is refused
+The only module that imports pypdf (lazily, where a PDF is read).  A PDF is refused
 with a ``CorpusError`` saying what to do when it is not a PDF, is truncated (no
 %%EOF), is encrypted with a password, has no pages or has no text layer.  Its
 pages are real pages (not estimated); their labels are the /PageLabels the PDF
@@ -31,14 +31,26 @@ Layout lines are peeled from each edge inwards up to the first line of text.
 Layout stays in the document text (offsets stay exact) but makes no paragraphs;
 a table-of-contents page makes none at all.  A paragraph that runs over a page
 break (no sentence end, the next page going on in lower case) is one paragraph.
+
+pypdf's plain text follows the order of the content stream.  A two-column page
+written line by line across the page (some converters do) then comes out with
+the columns interleaved, even glued mid-word.  So each page's text runs are also
+read with their positions (``page_runs``) and, where they form two columns
+(``find_gutter``), the page text is rebuilt column by column (``column_text``):
+within each stretch between full-width lines (title, abstract, a wide table)
+the left column, then the right; the page's top and bottom margin lines
+(running header, page number) stay whole at the page edges.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from statistics import median
+from typing import TYPE_CHECKING
 
 from nttqa.errors import CorpusError
 from nttqa.parse import (
@@ -56,6 +68,9 @@ from nttqa.parse import (
 )
 from nttqa.textutil import roman, roman_value
 from nttqa.types import Document, Page, Paragraph
+
+if TYPE_CHECKING:  # pypdf itself is imported lazily, where a PDF is read
+    from pypdf import PageObject
 
 _EDGE_DEPTH = 3  # non-empty lines looked at on each edge (header, page number, footer)
 _NEAR = 3  # pages within which a running line or a page number must recur
@@ -371,6 +386,198 @@ def _merge_across_pages(paras: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+# --- Two-column pages -----------------------------------------------------------------------
+
+_COLUMN_LINES = 5  # lines each column must have before a page counts as two columns
+_MIDDLE = (0.3, 0.7)  # where the right column may start, as a share of the text's width
+_GUTTER = 1.0  # the least white between two columns, in font sizes (a word space is ~0.3)
+_SAME_LINE = 0.5  # runs whose baselines differ by less (in font sizes) stand on one line
+_WORD_GAP = 0.15  # white between two runs that makes a space, in font sizes
+_FILLED = 0.5  # a column of prose: its median line fills at least this share of its width
+_EDGE_GAP = 2.5  # baseline distance (in font sizes) setting a header/footer apart from the body
+_SAME_CHARS = 0.02  # share of characters the column text may differ by from pypdf's plain text
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text as the page shows it: from ``x0`` to ``x1`` on the baseline ``y``
+    (PDF points; y grows upwards), in a font ``size`` points high."""
+
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+
+
+def page_runs(page: PageObject) -> list[TextRun] | None:
+    """The text runs of a pypdf page with their extents, or None when they cannot be had.
+
+    Plain extraction gives no widths, so this borrows the content-stream parse of pypdf's
+    layout mode (pypdf 7: ``text_show_operations``, one group per line of each BT/ET
+    block).  That is a private pypdf API: any failure means the page keeps its plain text."""
+    try:
+        from pypdf._text_extraction._layout_mode import text_show_operations
+        from pypdf.generic import ArrayObject, ContentStream, StreamObject
+
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        if not isinstance(contents, (ArrayObject, StreamObject)):
+            return []
+        ops = iter(ContentStream(contents, page.pdf, "bytes").operations)
+        groups = text_show_operations(ops, page._layout_mode_fonts(), True, None)
+        return [TextRun(g["text"], float(g["tx"]), float(g["displaced_tx"]), float(g["ty"]) * g["flip_sort"],
+                        float(g["font_height"] or g["font_size"]))
+                for g in groups if g["text"].strip() and g["displaced_tx"] >= g["tx"]]
+    except Exception:  # noqa: BLE001 - pypdf internals changed, or a damaged stream: no positions
+        return None
+
+
+def text_lines(runs: list[TextRun]) -> list[list[TextRun]]:
+    """Runs grouped into lines, top to bottom, each left to right: a run joins a line when its
+    baseline is within half a font size of the line's first run (a superscript stays on it)."""
+    lines: list[list[TextRun]] = []
+    for run in sorted(runs, key=lambda r: (-r.y, r.x0)):
+        first = lines[-1][0] if lines else None
+        if first is not None and first.y - run.y < _SAME_LINE * max(first.size, run.size):
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return [sorted(line, key=lambda r: r.x0) for line in lines]
+
+
+def run_text(runs: list[TextRun]) -> str:
+    """The runs of one line joined left to right, a space where white separates them."""
+    text = ""
+    for prev, run in zip([None, *runs], runs):
+        if prev is not None and run.x0 - prev.x1 > _WORD_GAP * max(prev.size, run.size):
+            text += " "
+        text += run.text
+    return " ".join(text.split())
+
+
+def _split(line: list[TextRun], middle: float) -> tuple[list[TextRun], list[TextRun]] | None:
+    """A line's runs left and right of the gutter's middle; None when a run crosses it, or
+    white too narrow for a gutter separates the two sides (a full-width line that happens to
+    have a word space there)."""
+    left = [r for r in line if r.x1 <= middle]
+    right = [r for r in line if r.x0 >= middle]
+    if len(left) + len(right) < len(line):
+        return None
+    if left and right and right[0].x0 - max(r.x1 for r in left) < _GUTTER * max(r.size for r in line):
+        return None
+    return left, right
+
+
+def find_gutter(lines: list[list[TextRun]]) -> float | None:
+    """The middle of the white between the two columns of a two-column page; None for a page
+    in one column.
+
+    The right column's left edge is a position in the middle of the page where at least
+    ``_COLUMN_LINES`` lines start a run after a gutter's width of white (word starts in
+    single-column prose never line up like that).  Its white band must keep apart more lines
+    than run across it, and both columns must be prose - their median line filling most of
+    the column: the narrow cells of a table are no page columns."""
+    runs = [r for line in lines for r in line]
+    if not runs:
+        return None
+    lo, hi = min(r.x0 for r in runs), max(r.x1 for r in runs)
+    band = (lo + _MIDDLE[0] * (hi - lo), lo + _MIDDLE[1] * (hi - lo))
+    starts: Counter[int] = Counter()  # rounded x -> lines that start a run there after white
+    for line in lines:
+        for prev, run in zip([None, *line], line):
+            if band[0] < run.x0 < band[1] and (prev is None or run.x0 - prev.x1 >= _GUTTER * run.size):
+                starts[round(run.x0)] += 1
+    size = median(r.size for r in runs)
+    for edge, count in starts.most_common():
+        if count < _COLUMN_LINES:
+            break
+        # The gutter's middle: halfway from the furthest a run reaches short of it to the edge.
+        reach = [r.x1 for r in runs if r.x1 <= edge - _GUTTER * size]
+        middle = (max(reach, default=edge) + edge) / 2
+        if _two_columns(lines, middle, lo, hi):
+            return middle
+    return None
+
+
+def _two_columns(lines: list[list[TextRun]], middle: float, lo: float, hi: float) -> bool:
+    """Whether a gutter at ``middle`` parts two columns of prose (see ``find_gutter``)."""
+    split = [s for s in (_split(line, middle) for line in lines) if s is not None]
+    left = [max(r.x1 for r in s[0]) - lo for s in split if s[0]]
+    right = [max(r.x1 for r in s[1]) - middle for s in split if s[1]]
+    across = len(lines) - len(split)
+    return (len(left) >= _COLUMN_LINES and len(right) >= _COLUMN_LINES and across < len(split)
+            and median(left) >= _FILLED * (middle - lo) and median(right) >= _FILLED * (hi - middle))
+
+
+def _edge_lines(lines: list[list[TextRun]]) -> set[int]:
+    """The lines of the page's top and bottom margins (running header, page number): those
+    before the first wide white gap from each edge, at most ``_EDGE_DEPTH`` a side.  A header
+    that prints the journal at the left and the volume at the right stays one line, at the top."""
+    def gap(i: int) -> bool:  # wide white between line i and line i + 1
+        size = max(r.size for r in lines[i] + lines[i + 1])
+        return lines[i][0].y - lines[i + 1][0].y > _EDGE_GAP * size
+
+    out: set[int] = set()
+    n = len(lines)
+    for i in range(min(_EDGE_DEPTH, n - 1)):
+        if gap(i):
+            out |= set(range(i + 1))
+            break
+    for i in range(min(_EDGE_DEPTH, n - 1)):
+        if gap(n - 2 - i):
+            out |= set(range(n - 1 - i, n))
+            break
+    return out
+
+
+def column_text(runs: list[TextRun]) -> str | None:
+    """The page's text read column by column, or None when the page is not in two columns.
+
+    Going down the page, lines that cross the gutter (title, author block, abstract, a
+    full-width table) and the margin lines stay whole, in place; between two of them, the
+    left halves of the lines come first, then the right halves - the reading order even
+    where the two columns' baselines do not line up."""
+    lines = text_lines(runs)
+    middle = find_gutter(lines)
+    if middle is None:
+        return None
+    edges = _edge_lines(lines)
+    out: list[str] = []
+    left: list[str] = []
+    right: list[str] = []
+    for i, line in enumerate(lines):
+        parts = None if i in edges else _split(line, middle)
+        if parts is None:
+            out += left + right + [run_text(line)]
+            left, right = [], []
+            continue
+        left += [run_text(parts[0])] if parts[0] else []
+        right += [run_text(parts[1])] if parts[1] else []
+    return "\n".join(out + left + right)
+
+
+def _same_characters(a: str, b: str) -> bool:
+    """Whether two texts hold the same characters but for a few, whatever their order and
+    spacing (the column text only reorders pypdf's plain text)."""
+    ca, cb = Counter(a), Counter(b)
+    for ch in " \t\n":
+        ca.pop(ch, None)
+        cb.pop(ch, None)
+    total = max(1, sum(ca.values()), sum(cb.values()))
+    return sum(((ca - cb) + (cb - ca)).values()) <= _SAME_CHARS * total
+
+
+def page_text(page: PageObject) -> str:
+    """A pypdf page's text: pypdf's plain text, or - on a two-column page - the same text
+    read column by column (unless the two disagree on what characters the page holds, a
+    sign pypdf's layout parse misread a font: then the plain text)."""
+    plain = page.extract_text() or ""
+    runs = page_runs(page)
+    columns = column_text(runs) if runs else None
+    return columns if columns is not None and _same_characters(columns, plain) else plain
+
+
 def _declared_page_labels(reader) -> list[str] | None:
     """The page labels the PDF declares, or None.  Without /PageLabels in the catalog pypdf
     still answers "1", "2", ...: the PDF index, not what is printed on the pages."""
@@ -411,7 +618,7 @@ def read_pdf(path: Path, doc: str, title: str = "", meta: dict | None = None) ->
             if not ok:
                 raise CorpusError(str(path), "the PDF is encrypted with a password",
                                   "Save an unencrypted copy (e.g. `qpdf --decrypt in.pdf out.pdf`) and put that in the corpus")
-        texts = [(p.extract_text() or "") for p in reader.pages]
+        texts = [page_text(p) for p in reader.pages]
         labels = _declared_page_labels(reader)
     except CorpusError:
         raise
