@@ -576,6 +576,7 @@ def main() -> None:
     except NttqaError as exc:
         st.error(f"**{t(lang, 'load_failed')}.** {ui.md_escape_keep_code(exc)}")
         st.stop()
+    ui.LIBRARY.set(len(pipeline.store.docs) > 1)  # "the documents", not "the thesis"
     keep_choices_shown(lang)
     opts = render_sidebar(pipeline, settings, lang)
     views = {

@@ -490,7 +490,7 @@ class Answerer:
 
     def _refusal(self, question: str, lang: str, a: Assessment, code: str, args: tuple[str, ...],
                  p: float) -> Answer:
-        text = " ".join([message(lang, "refuse"), reason_text(lang, code, args), message(lang, "refuse_tail")])
+        text = " ".join([message(lang, self._says("refuse")), reason_text(lang, code, args), message(lang, "refuse_tail")])
         return Answer(question=question, text=text, language=lang, refused=True, related=a.hits[:3],
                       confidence=p, reason=code, reason_args=args)
 
@@ -555,7 +555,7 @@ class Answerer:
         if result.error:
             return _with_notice(fallback, message(lang, "fallback", why=result.error))
         if result.refused:
-            return Answer(question=question, text=" ".join([message(lang, "refuse"), message(lang, "refuse_tail")]),
+            return Answer(question=question, text=" ".join([message(lang, self._says("refuse")), message(lang, "refuse_tail")]),
                           language=lang, refused=True, related=tuple(hits[:3]), mode="llm",
                           confidence=fallback.confidence)
         if not result.cited:

@@ -22,11 +22,11 @@ from nttqa.ui.html import (CSS, answer_html, card_html, chunk_html, citation_htm
 from nttqa.ui.places import (ReaderTarget, chapter_of, cite_target, outline_entries, outline_key, outline_options,
                              reader_target, term_location, where)
 from nttqa.ui.study import Study, study
-from nttqa.ui.text import (LANG_CHOICES, LANGS, PAGES, STARTERS, ask_lang, build_fraction, build_message,
+from nttqa.ui.text import (LANG_CHOICES, LANGS, LIBRARY, PAGES, STARTERS, ask_lang, build_fraction, build_message,
                            notice_text, starter_questions, starters, status_rows, t, ui_lang)
 
 __all__ = [
-    "CSS", "LANGS", "LANG_CHOICES", "PAGES", "STARTERS", "ReaderTarget", "Study", "Turn", "answer_html", "ask_lang",
+    "CSS", "LANGS", "LANG_CHOICES", "LIBRARY", "PAGES", "STARTERS", "ReaderTarget", "Study", "Turn", "answer_html", "ask_lang",
     "build_fraction", "build_message", "card_html", "chapter_of", "chunk_html", "citation_html", "cite_target",
     "conversation_markdown", "esc", "export_filename", "figure_spec", "highlight_html", "highlight_segments",
     "last_lang", "lead_and_quotes", "md_escape", "md_escape_keep_code", "md_export_escape", "notice_text",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from nttqa.messages import load
@@ -25,9 +26,18 @@ PAGES = ("chat", "sources", "glossary", "timeline", "figures", "reader", "quiz")
 # questions there too, as "starter_1", "starter_2", ... in the language they are asked in.
 
 
+# Whether the library holds several documents: "Ask the documents", not "Ask the thesis".
+# A context variable, set by each script run: Streamlit runs every session in its own thread.
+LIBRARY: ContextVar[bool] = ContextVar("library", default=False)
+
+
 def t(lang: str, key: str, **fmt: Any) -> str:
-    """The interface text ``key`` in ``lang`` (English when missing)."""
-    text = load("ui", lang).get(key, load("ui", "en").get(key, key))
+    """The interface text ``key`` in ``lang`` (English when missing); with several documents
+    in the library (``LIBRARY``) its ``key_docs`` wording where the catalogue has one."""
+    texts, en = load("ui", lang), load("ui", "en")
+    if LIBRARY.get() and f"{key}_docs" in en:
+        key = f"{key}_docs"
+    text = texts.get(key, en.get(key, key))
     return text.format(**fmt) if fmt else text
 
 
