@@ -144,6 +144,16 @@ def test_no_reference_list_notice(chunks):
     assert reference_list_notice(chunks, "fr") == NO_REFERENCE_LIST["en"]
 
 
+def test_a_library_notice_names_the_documents_without_a_reference_list(chunks):
+    from dataclasses import replace
+
+    # Beside the thesis, an article with a DAFTAR PUSTAKA: the notice names the thesis alone.
+    article = [replace(chunks[0], doc="artikel.pdf", chapter="DAFTAR PUSTAKA", id=10_000)]
+    notice = reference_list_notice(list(chunks) + article, "en")
+    assert chunks[0].doc in notice and "artikel.pdf" not in notice
+    assert reference_list_notice(article, "id") == ""
+
+
 def test_cite_label_page_words_come_from_the_catalogue(chunks):
     one = cite(next(c for c in chunks if c.pages == "36"), "")
     two = cite(next(c for c in chunks if c.section == "2.4" and "-" in c.pages), "")

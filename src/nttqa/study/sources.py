@@ -36,8 +36,17 @@ def has_reference_list(chunks: Sequence[Chunk]) -> bool:
 
 
 def reference_list_notice(chunks: Sequence[Chunk], lang: str = "en") -> str:
-    """The no-reference-list notice, or "" when the document does have one."""
-    return "" if has_reference_list(chunks) else texts.t(lang, "no_reference_list")
+    """The no-reference-list notice, or "" when the document does have one; in a library of
+    several documents, naming those that have none."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc, []).append(c)
+    lacking = [d for d, cs in by_doc.items() if not has_reference_list(cs)]
+    if not lacking:
+        return ""
+    if len(by_doc) == 1:
+        return texts.t(lang, "no_reference_list")
+    return texts.t(lang, "no_reference_list_docs", docs=", ".join(lacking))
 
 
 @dataclass(frozen=True)
