@@ -132,3 +132,25 @@ def test_answers_and_the_sources_page_name_the_same_source_for_a_sentence(pipeli
     assert len(bare) > 10
     rows = [r for r in range(len(store.sentences)) if "605" in facts.text(r)]
     assert rows and all("Goma 2020, 36-37" in facts.sentence_refs(r) for r in rows)
+
+
+@pytest.mark.parametrize("text,goes_on", [
+    ("Sirih Pinang sendiri mempunyai dua makna yang berbeda.", True),
+    ("pada pembuatan buku panduan ini ditujukan kepada masyarakat.", True),
+    ("Hal tersebut terjadi karena kemiskinan.", True),
+    ("This role was taken up by the province.", True),
+    ("IOM didirikan pada tahun 1951 di Jenewa.", False),
+    ("Tabel 1 menunjukkan angka kemiskinan di NTT dari tahun ke tahun sejak 2014 sampai itu.", False),
+])
+def test_a_sentence_that_goes_on_about_the_one_before_is_recognised(text, goes_on):
+    from nttqa.answer import _GOES_ON
+
+    assert bool(_GOES_ON.match(text)) == goes_on
+
+
+def test_the_best_sentence_brings_the_one_that_goes_on_about_it(pipeline):
+    # The sentence that names sirih pinang as a custom is followed by "Sirih Pinang sendiri
+    # mempunyai dua makna ...": a short answer quotes both, in the order of the text.
+    a = pipeline.ask("Sirih pinang itu melambangkan apa bagi orang NTT?")
+    quotes = [c.quote for c in a.citations]
+    assert not a.refused and any("dua makna" in q for q in quotes)

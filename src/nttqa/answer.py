@@ -46,6 +46,11 @@ if TYPE_CHECKING:
     from nttqa.query import Glossary
 
 
+# A sentence that goes on about the one before: a pointing word among its first words
+# ("Sirih Pinang sendiri mempunyai ...", "pada pembuatan buku panduan ini ...", "This role ...").
+_GOES_ON = re.compile(r"^(?:\W*\w+\W+){0,5}?(?:ini|tersebut|itu|sendiri|this|these|those|such)\b", re.I)
+
+
 @dataclass(frozen=True)
 class AnswerParams:
     """Sentence selection around the quote model's scores (logits)."""
@@ -387,9 +392,15 @@ class Answerer:
             if not many and any(o.chunk.id == c.chunk.id for o in chosen) and p.distinct_passages:
                 continue  # a short answer draws on different passages, not two sentences of one
             chosen.append(c)
-        # A sentence that introduces a definition or a list ("... diantaranya:") brings what follows.
+        # A sentence that introduces a definition or a list ("... diantaranya:") brings what follows;
+        # so does the best sentence whose next one goes on about it ("Sirih pinang sendiri ...").
         extra = []
-        for c in chosen:
+        for k, c in enumerate(chosen):
+            rows = self.store.sentences_of.get(c.chunk.id, [])
+            after = [r for r in rows if r > c.row][:1]
+            if k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
+                _cid, s, e = self.store.sentences[after[0]]
+                extra.append(_Cand(after[0], c.chunk, s, e, c.score, c.sim, c.rank))
             if c.text.rstrip().endswith(":"):
                 rows = self.store.sentences_of.get(c.chunk.id, [])
                 for r in [r for r in rows if r > c.row][:4]:
