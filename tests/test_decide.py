@@ -102,6 +102,24 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     assert not a.refused and a.citations
 
 
+@pytest.mark.parametrize("q,kind", [
+    ("year IOM was founded", "year"), ("tahun IOM didirikan", "year"), ("date of the film screening", "year"),
+    ("tanggal peluncuran buku panduan", "year"), ("tahun ini ada apa di NTT?", "fact"),
+    ("year 2016 activities of IOM", "list"), ("years of schooling in NTT", "fact"),
+])
+def test_a_year_asked_for_in_keywords_is_a_year_question(q, kind) -> None:
+    from nttqa.query import question_kind
+
+    assert question_kind(q) == kind, q
+
+
+def test_a_figure_for_a_year_is_quoted_from_sentences_naming_that_year(pipeline) -> None:
+    for q, year in (("persentase kemiskinan NTT tahun 2018", "2018"), ("unemployment rate in NTT in 2017", "2017")):
+        a = pipeline.ask(q)
+        assert not a.refused and a.citations
+        assert all(year in c.quote for c in a.citations), q
+
+
 @pytest.mark.parametrize("q,want", [
     ("What percentage of the victims were men?", "share"),
     ("Berapa persen korban yang berasal dari Kupang?", "share"),

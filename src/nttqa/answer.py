@@ -376,7 +376,7 @@ class Answerer:
         many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)
         limit = p.list_sentences if many else p.max_sentences
         margin = p.list_margin if many else p.margin
-        if asked and info.kind in ("list", "year"):
+        if asked and info.kind in ("list", "year", "figure"):
             # A question about a year is answered by sentences that name that year.
             named = [c for c in cands if asked & self.facts.years[c.row]]
             if named:

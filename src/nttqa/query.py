@@ -190,7 +190,13 @@ def abbreviations(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(re.findall(r"\b[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*\b", text)))
 
 
+# Typed as keywords: "year NTT ranked first ...", "tahun IOM didirikan", "tanggal peluncuran film".
+_YEAR_KEYWORDS = re.compile(r"^\s*(?:the\s+)?(?:year|date|tahun|tanggal)\s+(?!\d|berapa\b|ini\b|itu\b|lalu\b)", re.I)
+
+
 def question_kind(text: str) -> str:
+    if _YEAR_KEYWORDS.match(text):
+        return "year"
     for kind, pat in _KIND_PATTERNS:
         if pat.search(text):
             if kind == "figure" and re.search(r"\b(tahun berapa|what year)\b", text, re.I):
