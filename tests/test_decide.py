@@ -102,6 +102,32 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     assert not a.refused and a.citations
 
 
+@pytest.mark.parametrize("q,parts", [
+    ("According to the literature review, who works with IOM?", ("literature",)),
+    ("Di tinjauan pustaka, IOM digambarkan seperti apa?", ("literature",)),
+    ("Menurut kerangka pemikiran, apa peran organisasi internasional?", ("framework",)),
+    ("In the theoretical framework, what is an arena?", ("framework",)),
+    ("where's the working hypothesis in this thesis", ("hypothesis",)),
+    ("Apa isi argumen sementara penulis?", ("hypothesis",)),
+    ("Menurut cakupan penelitian, tahun berapa yang diteliti?", ("scope",)),
+    ("What is the background of IOM as an organisation?", ()),  # a history, not the section
+    ("What did IOM do in NTT in 2018?", ()),
+])
+def test_a_named_part_of_the_thesis_is_read_in_both_languages(q, parts) -> None:
+    from nttqa.query import named_parts
+
+    assert named_parts(q) == parts, q
+
+
+def test_a_question_naming_a_part_is_answered_from_that_part(pipeline) -> None:
+    for q, title in (("Menurut kerangka pemikiran, apa saja peran organisasi internasional?", "Kerangka Pemikiran"),
+                     ("According to the literature review, which partners does IOM work with?", "Tinjauan Pustaka")):
+        hits = pipeline.search(q, 5)
+        assert hits and all(h.chunk.section_title == title for h in hits), q
+        a = pipeline.ask(q)
+        assert not a.refused and all(title in c.section_title for c in a.citations), q
+
+
 @pytest.mark.parametrize("q,kind", [
     ("year IOM was founded", "year"), ("tahun IOM didirikan", "year"), ("date of the film screening", "year"),
     ("tanggal peluncuran buku panduan", "year"), ("tahun ini ada apa di NTT?", "fact"),

@@ -276,3 +276,15 @@ def test_a_library_of_several_documents_is_spoken_of_as_documents(hash_index, tm
         assert t("en", "page_chat") == t("en", "page_chat")  # keys without a library wording stay as they are
     finally:
         LIBRARY.reset(token)
+
+
+def test_a_named_part_a_document_lacks_does_not_empty_a_question_limited_to_it(hash_index, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(hash_index.corpus_dir, corpus)
+    (corpus / "catatan.md").write_text(NOTE, encoding="utf-8")
+    lib = hash_index.with_(corpus_dir=corpus, index_dir=tmp_path / "lib")
+    build(lib)
+    p = Pipeline.load(lib)
+    q = "According to the literature review, what is IOM?"
+    assert {h.chunk.section_title for h in p.search(q, 5)} == {"Tinjauan Pustaka"}
+    assert {h.chunk.doc for h in p.search(q, 3, doc="catatan.md")} == {"catatan.md"}

@@ -50,6 +50,7 @@ class QueryInfo:
     abbreviation_expansions: tuple[str, ...] = field(default=())  # the subset that spells out abbreviations
     intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override" | "current": asks what no thesis can give
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
+    parts: tuple[str, ...] = ()  # parts of the thesis the question names to be answered from
     wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | ""
 
 
@@ -110,6 +111,34 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
                          r"\b(?:topik|tema|judul|isi|inti|ringkasan|abstrak)(?: dari)? (?:skripsi|penelitian)\b|"
                          r"\bringkas(?:kan|an)? skripsi\b|\bskripsi ini\b.{0,15}\bapa\b", re.I)),
 ]
+
+# Parts of a thesis a question may ask within ("according to the literature review", "di
+# kerangka pemikiran"), and the words of the section titles that are those parts.  A question
+# naming one is answered from that part (``named_parts``; retrieval limits itself to it when the
+# corpus has such a section).  "Background"/"latar belakang" is left out: it names a person's or
+# an organisation's background as often as the section.
+_PARTS: list[tuple[str, re.Pattern[str]]] = [
+    ("literature", re.compile(r"\b(?:literature review|tinjauan pustaka|kajian pustaka|penelitian terdahulu|"
+                              r"previous (?:studies|research))\b", re.I)),
+    ("framework", re.compile(r"\b(?:(?:theoretical|conceptual|analytical)\s+)?framework\b|"
+                             r"\bkerangka (?:pemikiran|teori|konseptual|berpikir)\b", re.I)),
+    ("hypothesis", re.compile(r"\b(?:working |provisional )?hypothes[ie]s\b|\bprovisional argument\b|"
+                              r"\bargumen sementara\b|\bhipotesis\b", re.I)),
+    ("scope", re.compile(r"\bscope of (?:the|this) (?:research|study|thesis)\b|\bresearch scope\b|"
+                         r"\bcakupan penelitian\b|\bruang lingkup\b|\bbatasan (?:masalah|penelitian)\b", re.I)),
+]
+PART_SECTIONS: dict[str, tuple[str, ...]] = {
+    "literature": ("tinjauan pustaka", "kajian pustaka", "penelitian terdahulu", "literature review"),
+    "framework": ("kerangka", "framework", "landasan teori"),
+    "hypothesis": ("argumen sementara", "hipotesis", "hypothes"),
+    "scope": ("cakupan", "ruang lingkup", "batasan", "scope"),
+}
+
+
+def named_parts(text: str) -> tuple[str, ...]:
+    """The parts of the thesis a question names to be answered from (``PART_SECTIONS``)."""
+    return tuple(name for name, pat in _PARTS if pat.search(text))
+
 
 # Section-title words (stemmed by the caller) that answer each kind of document question.
 ABOUT_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -266,6 +295,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         abbreviation_expansions=tuple(e for e, k in kinds if k == "abbreviation"),
         intent=intent(text),
         about=about_document(text),
+        parts=named_parts(text),
         wants=wants(text, kind),
     )
     return info

@@ -28,7 +28,7 @@ import numpy as np
 from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
-from nttqa.query import ABOUT_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about
+from nttqa.query import ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about
 from nttqa.textutil import YEAR, whole_number
 from nttqa.types import Chunk, Hit
 
@@ -82,6 +82,18 @@ def _z(x: np.ndarray, ref: np.ndarray | None = None) -> np.ndarray:
     ref = x if ref is None else ref
     sd = float(ref.std())
     return (x - float(ref.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
+
+
+def _headings(chunks: Sequence[Chunk]) -> list[str]:
+    """Each chunk's chapter and the titles of its section and the sections above it, lower case
+    ("1.8.1 Jenis Penelitian" lies in "1.8 Metode Penelitian")."""
+    titles = {(c.doc, c.section): c.section_title for c in chunks if c.section}
+    out = []
+    for c in chunks:
+        parts = c.section.split(".") if c.section else []
+        above = [titles.get((c.doc, ".".join(parts[:i])), "") for i in range(1, len(parts) + 1)]
+        out.append(" ".join([c.chapter, *above]).lower())
+    return out
 
 
 def _rrf(*rankings: np.ndarray, k: int = 60) -> np.ndarray:
@@ -153,6 +165,9 @@ class Retriever:
         self._title_size = np.array([len(t) for t in self._title_terms], dtype=np.float64)
         self._about = {kind: np.array([answers_about(c.chapter, c.section_title, kind) for c in self._chunks], dtype=bool)
                        for kind in ABOUT_SECTIONS}
+        headings = _headings(self._chunks)
+        self._parts = {name: np.array([any(w in h for w in words) for h in headings], dtype=bool)
+                       for name, words in PART_SECTIONS.items()}
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = 512  # question vectors kept; 0 turns the cache off (the bench measures without it)
         self._qlock = threading.Lock()
@@ -424,8 +439,17 @@ class Retriever:
     def search(self, question: str, k: int = 5, info: QueryInfo | None = None,
                diversify: bool | None = None, qvec: np.ndarray | None = None,
                docs: Collection[str] | None = None) -> list[Hit]:
-        """The ``k`` best passages; with ``docs``, only passages of those documents."""
+        """The ``k`` best passages; with ``docs``, only passages of those documents.  A question
+        that names a part of the thesis ("according to the literature review") is answered from
+        that part's passages when the documents have such a section."""
+        info = info or self.understand(question)
         within = self.in_docs(docs) if docs else None
+        if info.parts:
+            part = np.logical_or.reduce([self._parts[p] for p in info.parts])
+            if within is not None:
+                part &= within
+            if part.any():
+                within = part
         fused, comps, info, _q = self.score_all(question, info, qvec, within)
         if fused.size == 0:
             return []
