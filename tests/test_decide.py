@@ -366,3 +366,16 @@ def test_calibrate_refuses_a_gold_file_too_small_to_fit(tmp_path) -> None:
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 2
     assert "needs at least 10 and 5" in out.stderr and "Add items to the gold file" in out.stderr
+
+
+def test_a_figure_for_a_named_year_must_come_from_a_sentence_naming_that_year(pipeline) -> None:
+    ans = pipeline.answerer
+    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
+    grant = [r for r, t in enumerate(texts) if "US$ 50.000.000" in t]  # Australia's grant: no year named
+    table = [r for r, t in enumerate(texts) if t.startswith("Tabel 1. Kemiskinan")]
+    assert grant and table
+    money = ans._needs(ans.retriever.understand("How much money did Australia give IOM?"))
+    money_2016 = ans._needs(ans.retriever.understand("How much money did Australia give IOM in 2016?"))
+    share_2016 = ans._needs(ans.retriever.understand("Berapa persen penduduk miskin NTT pada tahun 2016?"))
+    assert money(grant[0]) and not money_2016(grant[0])
+    assert share_2016(table[0])  # the table's columns name 2014-2018

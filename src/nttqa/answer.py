@@ -359,9 +359,12 @@ class Answerer:
             return lambda r: self.facts.states_person(r, info)
         if info.wants == "number":
             return lambda r: self.facts.states_number(r, info)
-        if info.wants:  # a share, a sum of money or a duration, even in "what was the budget in 2017?"
-            return lambda r: self.facts.states_measure(r, info)
-        return {"figure": lambda r: self.facts.states_measure(r, info), "definition": self.facts.defines.__getitem__,
+        asked = set(info.years)
+        if info.wants or info.kind == "figure":
+            # A share, a sum of money, a duration or a count, even in "what was the budget in
+            # 2017?"; for a year the question names, in a sentence (or table) that names it.
+            return lambda r: self.facts.states_measure(r, info) and (not asked or asked & self.facts.years[r])
+        return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
