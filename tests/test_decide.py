@@ -107,6 +107,8 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     ("Di tinjauan pustaka, IOM digambarkan seperti apa?", ("literature",)),
     ("Menurut kerangka pemikiran, apa peran organisasi internasional?", ("framework",)),
     ("In the theoretical framework, what is an arena?", ("framework",)),
+    ("Which framework is used in this thesis?", ("framework",)), ("What is the framework of the thesis?", ("framework",)),
+    ("What legal framework does Indonesia have against trafficking?", ()),
     ("where's the working hypothesis in this thesis", ("hypothesis",)),
     ("Apa isi argumen sementara penulis?", ("hypothesis",)),
     ("Menurut cakupan penelitian, tahun berapa yang diteliti?", ("scope",)),

@@ -120,7 +120,9 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
 _PARTS: list[tuple[str, re.Pattern[str]]] = [
     ("literature", re.compile(r"\b(?:literature review|tinjauan pustaka|kajian pustaka|penelitian terdahulu|"
                               r"previous (?:studies|research))\b", re.I)),
-    ("framework", re.compile(r"\b(?:(?:theoretical|conceptual|analytical)\s+)?framework\b|"
+    # "legal framework" names no part of the thesis: only a theoretical one does.
+    ("framework", re.compile(r"\b(?:theoretical|conceptual|analytical) framework\b|"
+                             r"\bframework (?:of|in|(?:is |was )?used (?:in|by)) (?:the|this) (?:thesis|study|research)\b|"
                              r"\bkerangka (?:pemikiran|teori|konseptual|berpikir)\b", re.I)),
     ("hypothesis", re.compile(r"\b(?:working |provisional )?hypothes[ie]s\b|\bprovisional argument\b|"
                               r"\bargumen sementara\b|\bhipotesis\b", re.I)),
