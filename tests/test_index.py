@@ -283,3 +283,12 @@ def test_a_named_part_a_document_lacks_does_not_empty_a_question_limited_to_it(h
     q = "According to the literature review, what is IOM?"
     assert {h.chunk.section_title for h in p.search(q, 5)} == {"Tinjauan Pustaka"}
     assert {h.chunk.doc for h in p.search(q, 3, doc="catatan.md")} == {"catatan.md"}
+
+
+def test_a_name_only_another_document_gives_is_absent_from_a_question_limited_to_one(hash_index, tmp_path):
+    p = _library(hash_index, tmp_path)
+    q = "Apa yang dikatakan Goma tentang korban di Kupang?"  # Goma (2020) is cited by the thesis only
+    assert p.ask(q).reason != "name_absent"
+    limited = p.ask(q, doc="catatan.md")
+    assert limited.refused and limited.reason == "name_absent" and "Goma" in limited.text
+    assert p.ask("Berapa korban yang ditampung rumah aman di Kupang?", doc="catatan.md").reason != "name_absent"

@@ -203,18 +203,22 @@ class Answerer:
         return out
 
     def missing_names(self, question: str, info: QueryInfo,
-                      cover: Mapping[str, set[str]] | None = None) -> list[str]:
+                      cover: Mapping[str, set[str]] | None = None,
+                      docs: Collection[str] | None = None) -> list[str]:
         """Names and acronyms the question asks about that the thesis never mentions, in any
         language: an acronym absent from the text, or a capitalised word that is absent with
         all its counterparts and is no ordinary English word ("Police" is; "Papua" is not).
-        ``cover``: the question's counterparts when already found (``counterparts``)."""
+        ``cover``: the question's counterparts when already found (``counterparts``); ``docs``:
+        the documents the question is limited to (a name another document gives is absent)."""
         found = []
         cps = cover if cover is not None else self.counterparts(question, info)
         first = re.match(r"\W*(\w+)", question)
         for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
-            if w.lower() in self.facts.vocab_text or analyze(w) and set(analyze(w)) <= _META:
+            if analyze(w) and set(analyze(w)) <= _META:
                 continue
-            if self.facts.known(w, cps.get(w, set(analyze(w)))):
+            terms = cps.get(w, set(analyze(w)))
+            if (w.lower() in self.facts.vocab_text or self.facts.known(w, terms)) and \
+                    (not docs or self.facts.mentions(w, set(terms), docs)):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
@@ -308,7 +312,7 @@ class Answerer:
         order = sorted(range(len(cands)), key=lambda i: -cands[i].score)
         cands = [cands[i] for i in order]
         qfeats = [qfeats[i] for i in order]
-        missing = self.missing_names(question, info, cover)
+        missing = self.missing_names(question, info, cover, docs)
         feats = self._features(question, info, hits, cands, all_sims, cover, missing)
         return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows, docs)
 

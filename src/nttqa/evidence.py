@@ -139,6 +139,10 @@ class SentenceFacts:
         for c in chunks:
             self.doc_years.setdefault(c.doc, set()).update(int(y) for y in _YEAR.findall(strip_refs(c.text)))
         self.text_years: set[int] = set().union(*self.doc_years.values())
+        # Each document's lower-case text, for a question limited to some documents.
+        self.doc_text: dict[str, str] = {}
+        for c in chunks:
+            self.doc_text[c.doc] = self.doc_text.get(c.doc, "") + " " + c.text.lower()
         self.abstract = {c.id for c in chunks if c.is_abstract}
         self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         self.terms: list[frozenset[str]] = []
@@ -178,6 +182,19 @@ class SentenceFacts:
         """The corpus has the word: one of its analysed ``terms``, itself, or its spelling key."""
         return any(self.store.has_term(t) for t in terms) or word.lower() in self.words or \
             (fold(word) in self.folds if len(word) >= 5 else False)
+
+    def mentions(self, word: str, terms: set[str], docs: Collection[str]) -> bool:
+        """Whether one of ``docs`` has the word (or one of its analysed ``terms``)."""
+        w = word.lower()
+        for d in docs:
+            text = self.doc_text.get(d, "")
+            if re.search(rf"\b{re.escape(w)}\b", text) or (terms & self.doc_terms(d)):
+                return True
+        return False
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one per document, as long as the facts live
+    def doc_terms(self, doc: str) -> frozenset[str]:
+        return frozenset(analyze(self.doc_text.get(doc, "")))
 
     # --- what a sentence states ---------------------------------------------------
 
