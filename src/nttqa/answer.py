@@ -216,9 +216,7 @@ class Answerer:
         for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             if analyze(w) and set(analyze(w)) <= _META:
                 continue
-            terms = cps.get(w, set(analyze(w)))
-            if (w.lower() in self.facts.vocab_text or self.facts.known(w, terms)) and \
-                    (not docs or self.facts.mentions(w, set(terms), docs)):
+            if self.facts.mentions(w, set(cps.get(w, set(analyze(w)))), docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
@@ -401,20 +399,20 @@ class Answerer:
             chosen.append(c)
         # A sentence that introduces a definition or a list ("... diantaranya:") brings what follows;
         # so does the best sentence whose next one goes on about it ("Sirih pinang sendiri ...").
-        extra = []
+        extra: dict[int, _Cand] = {}
         for k, c in enumerate(chosen):
-            rows = self.store.sentences_of.get(c.chunk.id, [])
-            after = [r for r in rows if r > c.row][:1]
-            if k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
-                _cid, s, e = self.store.sentences[after[0]]
-                extra.append(_Cand(after[0], c.chunk, s, e, c.score, c.sim, c.rank))
+            after = [r for r in self.store.sentences_of.get(c.chunk.id, []) if r > c.row]
             if c.text.rstrip().endswith(":"):
-                rows = self.store.sentences_of.get(c.chunk.id, [])
-                for r in [r for r in rows if r > c.row][:4]:
-                    _cid, s, e = self.store.sentences[r]
-                    extra.append(_Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
+                brings = after[:4]
+            elif k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
+                brings = after[:1]
+            else:
+                continue
+            for r in brings:
+                _cid, s, e = self.store.sentences[r]
+                extra.setdefault(r, _Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
         have = {c.row for c in chosen}
-        chosen += [e for e in extra if e.row not in have]
+        chosen += [e for r, e in extra.items() if r not in have]
         chosen.sort(key=lambda c: (c.chunk.id, c.start))
         return chosen
 

@@ -130,7 +130,12 @@ class SentenceFacts:
     def __init__(self, store) -> None:  # noqa: ANN001 - any StoredCorpus
         self.store = store
         chunks = store.chunks
-        self.vocab_text = " ".join(c.text.lower() for c in chunks)
+        texts: dict[str, list[str]] = {}
+        for c in chunks:
+            texts.setdefault(c.doc, []).append(c.text.lower())
+        self.doc_text = {d: " ".join(t) for d, t in texts.items()}  # each document's lower-case text
+        self.vocab_text = " ".join(self.doc_text.values())
+        self._doc_words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
         self.words = set(re.findall(r"[a-z\u00C0-\u024F]+", self.vocab_text))
         self.folds = {f for f in map(fold, self.words) if f}
         self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
@@ -139,10 +144,6 @@ class SentenceFacts:
         for c in chunks:
             self.doc_years.setdefault(c.doc, set()).update(int(y) for y in _YEAR.findall(strip_refs(c.text)))
         self.text_years: set[int] = set().union(*self.doc_years.values())
-        # Each document's lower-case text, for a question limited to some documents.
-        self.doc_text: dict[str, str] = {}
-        for c in chunks:
-            self.doc_text[c.doc] = self.doc_text.get(c.doc, "") + " " + c.text.lower()
         self.abstract = {c.id for c in chunks if c.is_abstract}
         self.abstract_en = {c.id for c in chunks if c.chapter.upper() == "ABSTRACT"}
         self.terms: list[frozenset[str]] = []
@@ -183,18 +184,26 @@ class SentenceFacts:
         return any(self.store.has_term(t) for t in terms) or word.lower() in self.words or \
             (fold(word) in self.folds if len(word) >= 5 else False)
 
-    def mentions(self, word: str, terms: set[str], docs: Collection[str]) -> bool:
-        """Whether one of ``docs`` has the word (or one of its analysed ``terms``)."""
+    def mentions(self, word: str, terms: set[str], docs: Collection[str] | None = None) -> bool:
+        """Whether the corpus - or, given ``docs``, one of those documents - has the word: in its
+        text, as one of its analysed ``terms``, or by its spelling key (``known``)."""
         w = word.lower()
+        if not docs:
+            return w in self.vocab_text or self.known(word, terms)
         for d in docs:
-            text = self.doc_text.get(d, "")
-            if re.search(rf"\b{re.escape(w)}\b", text) or (terms & self.doc_terms(d)):
+            analysed, words, folds = self._words_of(d)
+            if w in self.doc_text.get(d, "") or terms & analysed or w in words or \
+                    (len(word) >= 5 and fold(word) in folds):
                 return True
         return False
 
-    @functools.lru_cache(maxsize=64)  # noqa: B019 - one per document, as long as the facts live
-    def doc_terms(self, doc: str) -> frozenset[str]:
-        return frozenset(analyze(self.doc_text.get(doc, "")))
+    def _words_of(self, doc: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """A document's analysed terms, words and spelling keys, made when first asked for."""
+        if doc not in self._doc_words:
+            text = self.doc_text.get(doc, "")
+            words = frozenset(re.findall(r"[a-z\u00C0-\u024F]+", text))
+            self._doc_words[doc] = (frozenset(analyze(text)), words, frozenset(f for f in map(fold, words) if f))
+        return self._doc_words[doc]
 
     # --- what a sentence states ---------------------------------------------------
 

@@ -13,6 +13,7 @@ _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "d
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
              "pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
 
+_YEAR_QUESTION = re.compile(r"\b(when|what year|which year|kapan|tahun berapa|sejak kapan|pada tahun)\b", re.I)
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("citation", re.compile(r"\b(source|sources|cite[sd]?|citation|reference[sd]?|backs? up|supports?|"
                             r"sumber|rujuk\w*|referensi|dikutip|mengutip|kutip\w*|didukung oleh)\b", re.I)),
@@ -30,7 +31,7 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("list", re.compile(r"\b(what are|which are|list|name the|what (?:did|does) .{1,40} do|what roles|"
                         r"sebutkan|apa saja|siapa saja|mana saja|kegiatan apa|upaya apa|langkah|strategi|"
                         r"reasons|causes|factors|steps|activities|measures|ways)\b", re.I)),
-    ("year", re.compile(r"\b(when|what year|which year|kapan|tahun berapa|sejak kapan|pada tahun)\b", re.I)),
+    ("year", _YEAR_QUESTION),
 ]
 
 
@@ -259,7 +260,7 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 def wants(text: str, kind: str) -> str:
     """What the answer must state: "person", a regulation's "number", "duration", or for a question after a figure
     ("berapa", or one that names a year without asking when) "share" or "money"."""
-    figure = kind == "figure" or (kind == "year" and not _KIND_PATTERNS[-1][1].search(text))
+    figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if (name in ("person", "number", "duration") or figure) and pat.search(text):
             return name
