@@ -11,6 +11,7 @@ import pytest
 from nttqa.decide import (FEATURES, Model, cross_val_probabilities, fit, grouped_folds, load_model, predict,
                           roc_auc, threshold_for)
 from nttqa.evaluate import GoldItem, question_groups, unanswerable_kind
+from nttqa.index import analyze
 from nttqa.messages import LANGS, REASON_ARGS, catalogue, reason_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,3 +382,21 @@ def test_a_figure_for_a_named_year_must_come_from_a_sentence_naming_that_year(pi
     share_2016 = ans._needs(ans.retriever.understand("Berapa persen penduduk miskin NTT pada tahun 2016?"))
     assert money(grant[0]) and not money_2016(grant[0])
     assert share_2016(table[0])  # the table's columns name 2014-2018
+
+
+def test_words_every_passage_uses_weigh_less_than_the_word_a_near_miss_turns_on(pipeline) -> None:
+    # Coverage weighted by rarity in the thesis: "NTT" and "IOM" stand in most passages, so a
+    # question that keeps them but swaps the province for one the thesis never studies
+    # loses most of its weight on the one word the best sentences lack.
+    ans = pipeline.answerer
+    spec = {w: ans.facts.specificity(w, set(analyze(w))) for w in ("IOM", "NTT", "kemiskinan", "Riau")}
+    assert spec["IOM"] < spec["kemiskinan"] < spec["Riau"] and spec["NTT"] < spec["kemiskinan"]
+    for covered, swapped in (("Apa peran IOM dalam penanganan perdagangan manusia di NTT?",
+                              "Apa peran IOM dalam penanganan perdagangan manusia di Provinsi Riau?"),
+                             ("What did IOM do about trafficking in NTT?",
+                              "What did IOM do about trafficking in Riau province?")):
+        good, bad = ans.assess(covered), ans.assess(swapped)
+        assert good.features["spec_best"] == 1.0 and good.features["spec_miss"] == 0.0, good.features
+        assert bad.features["spec_best"] < 0.7 and bad.features["spec_miss"] > 3.0, bad.features
+        assert bad.features["quote_need"] < good.features["quote_need"]
+        assert ans.probability(good) > ans.threshold > ans.probability(bad)

@@ -133,6 +133,10 @@ class Assessment:
     docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
 
 
+def _clip(logit: float, bound: float = 8.0) -> float:
+    return max(-bound, min(bound, float(logit)))
+
+
 def where(chunk: Chunk, lang: str) -> str:
     """"§3.1.1 Instrumen, p. 45" in the reply language (estimated pages are marked in the
     sources, not inside the answer's sentences)."""
@@ -328,8 +332,8 @@ class Answerer:
         def has(w: str, row: int) -> bool:
             return bool(cover[w] & self.facts.terms[row]) or (len(w) >= 5 and fold(w) in self.facts.sent_folds[row])
 
-        def covered(row: int) -> float:
-            return sum(info_of[w] for w in words if has(w, row))
+        def covered(row: int, weight: Mapping[str, float] = info_of) -> float:
+            return sum(weight[w] for w in words if has(w, row))
 
         in_best = [w for w in words if any(has(w, c.row) for c in best)]
         names = set(missing)
@@ -337,20 +341,25 @@ class Answerer:
         needs = self._needs(info)
         lacking = needs is not None and not any(needs(c.row) for c in best)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
+        spec = {w: self.facts.specificity(w, cover[w]) for w in words}
+        spec_total = sum(spec.values()) or 1.0
+        # The quote model's logit, bounded: one extreme sentence must not decide alone.
+        need_q = max((_clip(c.score) for c in cands[:10] if needs is None or needs(c.row)), default=-8.0)
         return {
             "sim_max": float(top[0]),
             "sim_z": float((top[0] - all_sims.mean()) / (sd or 1.0)) if len(all_sims) else 0.0,
-            "sim_gap": float(top[0] - top[min(9, len(top) - 1)]),
             "fused_top": float(hits[0].score) if hits else 0.0,
             "bm25_top": float(np.log1p(max(0.0, bm25))),
             "cov_corpus": sum(info_of[w] for w in known) / total if words else 1.0,
-            "cov_best": sum(info_of[w] for w in in_best) / total if words else 1.0,
             "cov_one": max((covered(c.row) for c in cands[:5]), default=0.0) / total if words else 1.0,
             "miss_info": sum(info_of[w] for w in absent),
-            "miss_best_info": sum(info_of[w] for w in words if w not in in_best),
             "missing_names": float(len(missing)),
             "needs_missing": float(lacking),
             "intent": float(bool(info.intent)),
+            "spec_best": sum(spec[w] for w in in_best) / spec_total if words else 1.0,
+            "spec_one": max((covered(c.row, spec) for c in cands[:5]), default=0.0) / spec_total if words else 1.0,
+            "spec_miss": sum(spec[w] for w in words if w not in in_best),
+            "quote_need": need_q,
             "is_en": float(info.lang == "en"),
         }
 

@@ -31,18 +31,22 @@ import numpy as np
 FEATURES: tuple[str, ...] = (
     "sim_max",         # best sentence cosine (raw)
     "sim_z",           # best sentence cosine as a z-score within the question's own distribution
-    "sim_gap",         # best cosine minus the 10th best: one clear answer vs. a flat field
     "fused_top",       # the retriever's fused score of the best passage
     "bm25_top",        # log(1 + BM25) of the best passage for the question and its expansion
     "cov_corpus",      # share of the question's information whose words the thesis has (or a counterpart)
-    "cov_best",        # share of it found in the three best sentences
     "cov_one",         # share of it found in one sentence, the best of the five best: a near miss
                        # often joins two things the thesis says only apart
     "miss_info",       # information of content words the thesis never uses (names aside)
-    "miss_best_info",  # information of content words the best sentences lack
     "missing_names",   # names / acronyms the thesis never mentions, counterparts included
     "needs_missing",   # the type's evidence is absent: no quantity for "how many", no definition for "what is"
     "intent",          # asks for an opinion, a prediction, a made-up quote, or to drop the rules
+    # The same coverage weighted by how rare each word is *in the corpus* (every passage says
+    # "NTT" and "IOM"; a near miss differs in "Jawa Barat", "sutradara", "dicabut"):
+    "spec_best",       # share of the question's specificity found in the three best sentences
+    "spec_one",        # ... in one sentence, the best of the five best
+    "spec_miss",       # specificity of the words the best sentences lack
+    "quote_need",      # the quote model's score of the best sentence stating what the type needs
+                       # (any sentence when the type needs nothing): how well the answer would read
     "is_en",           # English question (the thesis is Indonesian: similarities run lower)
 )
 
@@ -51,8 +55,9 @@ FEATURES: tuple[str, ...] = (
 # with the absurd sign ("more words the thesis never uses -> more answerable"); a weight
 # that wants the wrong sign is held at 0 instead (``fit(..., signs=...)``).
 SIGNS: dict[str, int] = {
-    "sim_max": 1, "sim_z": 1, "sim_gap": 1, "fused_top": 1, "bm25_top": 1, "cov_corpus": 1, "cov_best": 1, "cov_one": 1,
-    "miss_info": -1, "miss_best_info": -1, "missing_names": -1, "needs_missing": -1, "intent": -1, "is_en": 0,
+    "sim_max": 1, "sim_z": 1, "fused_top": 1, "bm25_top": 1, "cov_corpus": 1, "cov_one": 1,
+    "miss_info": -1, "missing_names": -1, "needs_missing": -1, "intent": -1, "is_en": 0,
+    "spec_best": 1, "spec_one": 1, "spec_miss": -1, "quote_need": 1,
 }
 
 # The shipped models: P(answerable) for a question, P(holds the evidence) for a sentence.

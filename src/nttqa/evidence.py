@@ -15,6 +15,7 @@ of one ``StoredCorpus``, held in plain lists indexed by sentence row.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Collection, Sequence
 
@@ -167,6 +168,16 @@ class SentenceFacts:
             self.dated.append(bool(_DATE.search(bare)))
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
+        # How many sentences hold each term / spelling key: what is rare *in this corpus*
+        # ("Jawa Barat", "sutradara") against what every passage says ("NTT", "IOM").
+        self.term_df: dict[str, int] = {}
+        for ts in self.terms:
+            for t in ts:
+                self.term_df[t] = self.term_df.get(t, 0) + 1
+        self.fold_df: dict[str, int] = {}
+        for fs in self.sent_folds:
+            for f in fs:
+                self.fold_df[f] = self.fold_df.get(f, 0) + 1
         backing = backing_refs(chunks)
         # A passage's sentences are split as the Sources page splits them; a table is one sentence
         # here, backed by every source its rows and source line name.
@@ -178,6 +189,14 @@ class SentenceFacts:
 
     def text(self, row: int) -> str:
         return self.store.sentence_text(row)
+
+    def specificity(self, word: str, terms: set[str]) -> float:
+        """How rare the word (or a counterpart) is among the corpus' sentences: log(N / (1 + df)),
+        with df the most sentences any of its terms or its spelling key stands in."""
+        df = max((self.term_df.get(t, 0) for t in terms), default=0)
+        if len(word) >= 5:
+            df = max(df, self.fold_df.get(fold(word), 0))
+        return math.log((len(self.terms) + 1) / (1 + df))
 
     def known(self, word: str, terms: set[str]) -> bool:
         """The corpus has the word: one of its analysed ``terms``, itself, or its spelling key."""
