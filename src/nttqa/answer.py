@@ -36,7 +36,7 @@ from nttqa.decide import Model, load_model
 from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import QueryInfo
+from nttqa.query import QueryInfo, asks_what_is_said
 from nttqa.textutil import analyze, find_refs
 from nttqa.types import Answer, Chunk, Citation, Hit
 
@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from nttqa.query import Glossary
 
 
+# A sentence that only announces what follows: "... diantaranya:", "... dapat disimpulkan.",
+# "... sebagai berikut.", "... as follows."
+_INTRODUCES = re.compile(r"(?::|\b(?:sebagai berikut|berikut ini|dapat disimpulkan|disimpulkan|as follows|"
+                         r"the following|can be concluded))\W*$", re.I)
 # A sentence that goes on about the one before: a pointing word among its first words
 # ("Sirih Pinang sendiri mempunyai ...", "pada pembuatan buku panduan ini ...", "This role ...").
 _GOES_ON = re.compile(r"^(?:\W*\w+\W+){0,5}?(?:ini|tersebut|itu|sendiri|this|these|those|such)\b", re.I)
@@ -91,7 +95,7 @@ QUOTE_FEATURES: tuple[str, ...] = (
     "abstract_en",  # an English-abstract sentence for an English question (same-language pull)
     "short",        # shorter than 40 characters
     "long",         # how far over 350 characters
-    "intro",        # ends with a colon: introduces the list that follows
+    "intro",        # only announces what follows ("... diantaranya:", "... sebagai berikut.")
     "sim_rel",      # cosine minus the best candidate's: sentences compete within one question
     "overlap_rel",  # overlap minus the best candidate's
 )
@@ -129,7 +133,7 @@ class Assessment:
     features: Mapping[str, float]
     missing_names: tuple[str, ...] = ()
     quote_features: tuple[Mapping[str, float], ...] = field(default=(), repr=False)
-    number_rows: frozenset[int] = frozenset()  # sentences stating a number the question names
+    number_rows: frozenset[int] = frozenset()  # sentences stating a number or name the question names, which few do
     docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
 
 
@@ -186,7 +190,7 @@ class Answerer:
         out = []
         for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F'-]*", question):
             terms = analyze(w)
-            if terms and not (set(terms) <= _META) and not w.isdigit() and len(w) > 2:
+            if terms and not (set(terms) <= _META) and not w.isdigit() and (len(w) > 2 or w.isupper()):
                 out.append(w)
         return out
 
@@ -216,16 +220,16 @@ class Answerer:
         the documents the question is limited to (a name another document gives is absent)."""
         found = []
         cps = cover if cover is not None else self.counterparts(question, info)
-        first = re.match(r"\W*(\w+)", question)
-        for w in re.findall(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
+        for m in re.finditer(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
+            w = m.group(1)
             if analyze(w) and set(analyze(w)) <= _META:
                 continue
             if self.facts.mentions(w, set(cps.get(w, set(analyze(w)))), docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
-                if first and first.group(1) == w:
-                    continue  # a sentence starts with a capital anyway
+                if re.search(r"(?:^|[.?!:;]\s)\W*$", question[:m.start()]):
+                    continue  # a sentence starts with a capital anyway (the second one of a question too)
                 en = zipf(w.lower(), "en")
                 if en >= 3.5 and en >= zipf(w.lower(), "id"):
                     continue  # an ordinary English word: its Indonesian counterpart may be there
@@ -278,7 +282,7 @@ class Answerer:
             "abstract_en": float(cid in self.facts.abstract_en and info.lang == "en"),
             "short": float(length < 40),
             "long": max(0.0, (length - self.params.long_sentence) / self.params.long_sentence),
-            "intro": float(text.rstrip().endswith(":")),
+            "intro": float(bool(_INTRODUCES.search(text))),
         }
 
     def assess(self, question: str, k: int = 5, docs: Collection[str] | None = None) -> Assessment:
@@ -295,7 +299,7 @@ class Answerer:
         docs = tuple(docs) if docs else None
         near = self.facts.near_years(self.facts.absent_years(question, info, docs), self.params.partial_window,
                                      docs) if info.years else []
-        number_rows = self.facts.rare_number_rows(info)
+        number_rows = self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question)
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
                 sim = float(all_sims[row])
@@ -311,7 +315,9 @@ class Answerer:
             score = self.quote_model.probability(f, logit=True) if self.quote_model else 10 * f["sim"]
             cands.append(_Cand(row, self.store.chunks[cid], s, e, score, f["sim"], rank))
             qfeats.append(f)
-        order = sorted(range(len(cands)), key=lambda i: -cands[i].score)
+        # Sentences stating the rare number or name the question gives come first: they are
+        # quoted first, so the decision weighs them as the best sentences too.
+        order = sorted(range(len(cands)), key=lambda i: (cands[i].row not in number_rows, -cands[i].score))
         cands = [cands[i] for i in order]
         qfeats = [qfeats[i] for i in order]
         missing = self.missing_names(question, info, cover, docs)
@@ -379,17 +385,27 @@ class Answerer:
                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
-        """The sentences to quote; ``pinned`` ones (stating a number the question names) first."""
+        """The sentences to quote; ``pinned`` ones (stating a number or a rare name the question names) first."""
         if not cands:
             return []
         p = self.params
         if pinned:
-            cands = [c for c in cands if c.row in pinned] + [c for c in cands if c.row not in pinned]
+            named = [c for c in cands if c.row in pinned]
+            # "What does the thesis say about Malaysia?" is answered by what it says of Malaysia alone.
+            cands = named if named and asks_what_is_said(info.text) else named + [c for c in cands if c.row not in pinned]
         sv = self.store.sentence_vectors
         asked = set(info.years)
         many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)
         limit = p.list_sentences if many else p.max_sentences
         margin = p.list_margin if many else p.margin
+        if info.about and not info.parts and info.kind not in ("section", "citation"):
+            # A question about the document itself is answered from the sections that say it
+            # (its conclusion from the conclusion, its method from the method), not from any
+            # sentence that happens to say "skripsi ini".  Not when it asks where that is said or
+            # its source, or names the part to answer from ("the conclusion of the framework").
+            about = set(self.facts.about_rows.get(info.about, ()))
+            if any(c.row in about for c in cands):
+                cands = [c for c in cands if c.row in about]
         if asked and info.kind in ("list", "year", "figure"):
             # A question about a year is answered by sentences that name that year.
             named = [c for c in cands if asked & self.facts.years[c.row]]
@@ -411,7 +427,7 @@ class Answerer:
         extra: dict[int, _Cand] = {}
         for k, c in enumerate(chosen):
             after = [r for r in self.store.sentences_of.get(c.chunk.id, []) if r > c.row]
-            if c.text.rstrip().endswith(":"):
+            if _INTRODUCES.search(c.text):
                 brings = after[:4]
             elif k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
                 brings = after[:1]
@@ -462,6 +478,10 @@ class Answerer:
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
             return "", ()
         absent = self.facts.absent_years(question, info, a.docs)
+        if asks_what_is_said(question) and not absent and not a.missing_names and any(
+                not a.docs or self.store.chunks[self.store.sentences[r][0]].doc in a.docs for r in a.number_rows):
+            # "What does the thesis say about Malaysia?": the few sentences naming it are the answer.
+            return "", ()
         if absent:
             near = self.facts.near_years(absent, self.params.partial_window, a.docs)
             if near:

@@ -53,6 +53,12 @@ _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b",
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
+def _has_word(text: str, word: str) -> bool:
+    """``word`` (lower case, may hold spaces) stands in ``text`` as a whole word: "bali" is not
+    in "kembali", "ende" not in "kendala"."""
+    return re.search(rf"(?<![a-z\u00C0-\u024F]){re.escape(word)}(?![a-z\u00C0-\u024F])", text) is not None
+
+
 def number_key(text: str) -> str:
     """A number as compared: "1.000", "1,000" and "1000" meet; "%" dropped."""
     return re.sub(r"[.,%]", "", text).lower()
@@ -170,6 +176,7 @@ class SentenceFacts:
                 self.year_rows.setdefault(y, []).append(row)
         # How many sentences hold each term / spelling key: what is rare *in this corpus*
         # ("Jawa Barat", "sutradara") against what every passage says ("NTT", "IOM").
+        self.lower = [store.sentence_text(r).lower() for r in range(len(store.sentences))]
         self.term_df: dict[str, int] = {}
         for ts in self.terms:
             for t in ts:
@@ -208,10 +215,10 @@ class SentenceFacts:
         text, as one of its analysed ``terms``, or by its spelling key (``known``)."""
         w = word.lower()
         if not docs:
-            return w in self.vocab_text or self.known(word, terms)
+            return _has_word(self.vocab_text, w) or self.known(word, terms)
         for d in docs:
             analysed, words, folds = self._words_of(d)
-            if w in self.doc_text.get(d, "") or terms & analysed or w in words or \
+            if _has_word(self.doc_text.get(d, ""), w) or terms & analysed or w in words or \
                     (len(word) >= 5 and fold(word) in folds):
                 return True
         return False
@@ -272,6 +279,22 @@ class SentenceFacts:
                 rows = [r for r in range(len(self.store.sentences)) if rx.search(self.text(r))]
                 if len(rows) <= 3:
                     out.update(rows)
+        return frozenset(out)
+
+    def rare_name_rows(self, question: str) -> frozenset[int]:
+        """The sentences naming a name the question names (a capitalised word not starting a
+        sentence) that at most three sentences name: "what does the thesis say about Malaysia?"
+        is answered from the one sentence that says Malaysia, not from one about NTT in general."""
+        out: set[int] = set()
+        for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z]{2,}(?![\w-])", question):
+            if re.search(r"(?:^|[.?!:;]\s)\W*$", question[:m.start()]):
+                continue
+            word = m.group().lower()
+            if self.term_df.get(word, 0) > 3 and not re.search(r"[^a-z]", word):
+                continue  # quick exit: a word many sentences hold as it stands
+            rows = [r for r, t in enumerate(self.lower) if word in t and _has_word(t, word)]
+            if len(rows) <= 3:
+                out.update(rows)
         return frozenset(out)
 
     # --- the years the corpus covers ------------------------------------------------

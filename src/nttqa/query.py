@@ -169,6 +169,22 @@ def about_document(text: str) -> str:
     return _first_match(_ABOUT, text)
 
 
+# "What does the thesis say about X?", "Apa yang dibahas skripsi tentang X?": whatever it says
+# of X is the answer, so a question of this form is answered whenever X is found.
+_MENTIONS = re.compile(
+    r"\b(?:what (?:does|do) (?:the |this )?(?:thesis|text|author|document|documents)\s+(?:say|write|tell|mention)s?"
+    r"\s+(?:us\s+)?(?:about|on|of)|(?:does|do) (?:the |this )?(?:thesis|text|author|document|documents) "
+    r"(?:mention|say anything about|talk about|discuss)|what is (?:said|written) about|"
+    r"apa (?:saja )?(?:yang )?(?:dikatakan|dibahas|disebut(?:kan)?|ditulis|dijelaskan) (?:oleh )?"
+    r"(?:skripsi|penulis|dokumen|teks)(?: ini)? (?:tentang|mengenai|soal)|"
+    r"apakah (?:skripsi|penulis|dokumen)(?: ini)? (?:menyebut|membahas|menyinggung))", re.I)
+
+
+def asks_what_is_said(text: str) -> bool:
+    """The question asks what the document says about something, whatever that is."""
+    return bool(_MENTIONS.search(text))
+
+
 def answers_about(chapter: str, section_title: str, kind: str) -> bool:
     """Whether a section (by its chapter and title) answers document questions of ``kind``."""
     heading = f"{chapter} {section_title}".lower()
