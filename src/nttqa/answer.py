@@ -37,7 +37,7 @@ from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import QueryInfo, asks_what_is_said
-from nttqa.textutil import analyze, find_refs
+from nttqa.textutil import analyze, find_refs, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -137,10 +137,6 @@ class Assessment:
     docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
 
 
-def _clip(logit: float, bound: float = 8.0) -> float:
-    return max(-bound, min(bound, float(logit)))
-
-
 def where(chunk: Chunk, lang: str) -> str:
     """"§3.1.1 Instrumen, p. 45" in the reply language (estimated pages are marked in the
     sources, not inside the answer's sentences)."""
@@ -222,13 +218,15 @@ class Answerer:
         cps = cover if cover is not None else self.counterparts(question, info)
         for m in re.finditer(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             w = m.group(1)
+            if not analyze(w) and not w.isupper():
+                continue  # a stop word ("Apa", "What") is no name
             if analyze(w) and set(analyze(w)) <= _META:
                 continue
             if self.facts.mentions(w, set(cps.get(w, set(analyze(w)))), docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
-                if re.search(r"(?:^|[.?!:;]\s)\W*$", question[:m.start()]):
+                if sentence_initial(question, m.start()):
                     continue  # a sentence starts with a capital anyway (the second one of a question too)
                 en = zipf(w.lower(), "en")
                 if en >= 3.5 and en >= zipf(w.lower(), "id"):
@@ -349,8 +347,6 @@ class Answerer:
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         spec = {w: self.facts.specificity(w, cover[w]) for w in words}
         spec_total = sum(spec.values()) or 1.0
-        # The quote model's logit, bounded: one extreme sentence must not decide alone.
-        need_q = max((_clip(c.score) for c in cands[:10] if needs is None or needs(c.row)), default=-8.0)
         return {
             "sim_max": float(top[0]),
             "sim_z": float((top[0] - all_sims.mean()) / (sd or 1.0)) if len(all_sims) else 0.0,
@@ -365,22 +361,24 @@ class Answerer:
             "spec_best": sum(spec[w] for w in in_best) / spec_total if words else 1.0,
             "spec_one": max((covered(c.row, spec) for c in cands[:5]), default=0.0) / spec_total if words else 1.0,
             "spec_miss": sum(spec[w] for w in words if w not in in_best),
-            "quote_need": need_q,
             "is_en": float(info.lang == "en"),
         }
 
     def _needs(self, info: QueryInfo) -> Callable[[int], object] | None:
         """What a sentence must state to answer this type of question (a quantity in the asked
         measure, a definition, a date, a source, a person's name); None when any sentence may."""
-        if info.wants == "person":
-            return lambda r: self.facts.states_person(r, info)
-        if info.wants == "number":
-            return lambda r: self.facts.states_number(r, info)
         asked = set(info.years)
+        # For a year the question names, what it asks for must stand in a sentence naming it:
+        # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
+        in_year = (lambda r: bool(asked & self.facts.years[r])) if asked else (lambda r: True)
+        if info.wants == "person":
+            return lambda r: self.facts.states_person(r, info) and in_year(r)
+        if info.wants == "number":
+            return lambda r: self.facts.states_number(r, info) and in_year(r)
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
             # 2017?"; for a year the question names, in a sentence (or table) that names it.
-            return lambda r: self.facts.states_measure(r, info) and (not asked or asked & self.facts.years[r])
+            return lambda r: self.facts.states_measure(r, info) and in_year(r)
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
 
@@ -424,8 +422,10 @@ class Answerer:
             chosen.append(c)
         # A sentence that introduces a definition or a list ("... diantaranya:") brings what follows;
         # so does the best sentence whose next one goes on about it ("Sirih pinang sendiri ...").
-        extra: dict[int, _Cand] = {}
+        have = {c.row for c in chosen}
+        ordered: list[_Cand] = []
         for k, c in enumerate(chosen):
+            ordered.append(c)
             after = [r for r in self.store.sentences_of.get(c.chunk.id, []) if r > c.row]
             if _INTRODUCES.search(c.text):
                 brings = after[:4]
@@ -434,12 +434,15 @@ class Answerer:
             else:
                 continue
             for r in brings:
-                _cid, s, e = self.store.sentences[r]
-                extra.setdefault(r, _Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
-        have = {c.row for c in chosen}
-        chosen += [e for r, e in extra.items() if r not in have]
-        chosen.sort(key=lambda c: (c.chunk.id, c.start))
-        return chosen
+                if r not in have:
+                    have.add(r)
+                    _cid, s, e = self.store.sentences[r]
+                    ordered.append(_Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
+        if many:
+            # A list or a summary reads in the document's order; a short answer puts its best
+            # sentence first (a name asked for is not hidden behind an abstract sentence).
+            ordered.sort(key=lambda c: (c.chunk.id, c.start))
+        return ordered
 
     # --- the decision ---------------------------------------------------------------
 
@@ -510,7 +513,7 @@ class Answerer:
         for c in chosen:
             if c.chunk.id not in num:
                 num[c.chunk.id] = len(num) + 1
-                group = by_chunk[c.chunk.id]
+                group = sorted(by_chunk[c.chunk.id], key=lambda g: g.start)  # a passage's sentences in its order
                 quote = " ".join(g.text for g in group)
                 refs = tuple(dict.fromkeys(r for g in group for r in self.facts.sentence_refs(g.row)))
                 cites.append(_citation(num[c.chunk.id], c.chunk, quote, refs))

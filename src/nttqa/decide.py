@@ -45,8 +45,6 @@ FEATURES: tuple[str, ...] = (
     "spec_best",       # share of the question's specificity found in the three best sentences
     "spec_one",        # ... in one sentence, the best of the five best
     "spec_miss",       # specificity of the words the best sentences lack
-    "quote_need",      # the quote model's score of the best sentence stating what the type needs
-                       # (any sentence when the type needs nothing): how well the answer would read
     "is_en",           # English question (the thesis is Indonesian: similarities run lower)
 )
 
@@ -57,7 +55,7 @@ FEATURES: tuple[str, ...] = (
 SIGNS: dict[str, int] = {
     "sim_max": 1, "sim_z": 1, "fused_top": 1, "bm25_top": 1, "cov_corpus": 1, "cov_one": 1,
     "miss_info": -1, "missing_names": -1, "needs_missing": -1, "intent": -1, "is_en": 0,
-    "spec_best": 1, "spec_one": 1, "spec_miss": -1, "quote_need": 1,
+    "spec_best": 1, "spec_one": 1, "spec_miss": -1,
 }
 
 # The shipped models: P(answerable) for a question, P(holds the evidence) for a sentence.

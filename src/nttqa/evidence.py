@@ -21,7 +21,7 @@ from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, split_sentences,
-                            whole_number)
+                            sentence_initial, whole_number)
 
 _RANGE = re.compile(rf"{YEAR}\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*{YEAR}", re.I)
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
@@ -287,7 +287,7 @@ class SentenceFacts:
         is answered from the one sentence that says Malaysia, not from one about NTT in general."""
         out: set[int] = set()
         for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z]{2,}(?![\w-])", question):
-            if re.search(r"(?:^|[.?!:;]\s)\W*$", question[:m.start()]):
+            if sentence_initial(question, m.start()):
                 continue
             word = m.group().lower()
             if self.term_df.get(word, 0) > 3 and not re.search(r"[^a-z]", word):

@@ -368,3 +368,10 @@ def analyze(text: str) -> list[str]:
     words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
     words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stem(words)
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence of ``text`` (markup aside): its capital
+    says nothing about it being a name ("<b>Apa ...", "... perempuan? Siapa ...")."""
+    before = re.sub(r"<[^>]*>", " ", text[:start])
+    return re.search(r"(?:^|[.?!:;]\s)\W*$", before) is not None
