@@ -110,3 +110,14 @@ def test_expansion_is_bilingual_and_directional(thesis_chunks):
     assert "Rencana Aksi Daerah" in idq.expansions
     # An Indonesian question is not translated into English (noise for an Indonesian text).
     assert "poverty" not in analyze_question("apa penyebab kemiskinan di NTT?", g).expansions
+
+
+@pytest.mark.parametrize("q,about", [("What research method does the thesis use?", "method"),
+                                     ("Which method did the author use?", "method"),
+                                     ("Apa metode penelitian skripsi ini?", "method"),
+                                     ("What methods do traffickers use to trap victims?", ""),
+                                     ("Cara apa yang dipakai pelaku untuk menjerat korban?", "")])
+def test_the_research_method_is_asked_for_only_with_the_research_or_its_author(q, about) -> None:
+    from nttqa.query import about_document
+
+    assert about_document(q) == about

@@ -94,7 +94,10 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
     ("aim", re.compile(r"\b(?:aims?|purpose|objectives?|goals?) of (?:this|the) (?:thesis|study|research)|"
                        r"(?:thesis|study|research) (?:aims?|sets out)|tujuan (?:dari )?(?:penelitian|skripsi|studi)|"
                        r"skripsi ini bertujuan", re.I)),
-    ("method", re.compile(r"\b(?:research )?method(?:s|ology)?\b.{0,30}\b(?:thesis|study|research|used|use)|"
+    # "methods traffickers use" is no question about the research method: "use" counts only
+    # with the author or researcher as the one using it.
+    ("method", re.compile(r"\b(?:research )?method(?:s|ology)?\b.{0,30}\b(?:thesis|study|research)\b|\bresearch method|"
+                          r"\bmethod(?:s|ology)?\b.{0,20}\b(?:the )?(?:author|writer|researcher)s? (?:use|used|uses)\b|"
                           r"\bhow (?:was|is|did) (?:the|this) (?:research|study|thesis)\b.{0,20}(?:done|conducted|carried)|"
                           r"\b(?:kind|type) of research\b|\bmetode(?:logi)?(?: penelitian)?\b|\bjenis penelitian\b|"
                           r"\bteknik pengumpulan data\b|\bdata collection\b", re.I)),
