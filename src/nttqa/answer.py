@@ -36,7 +36,7 @@ from nttqa.decide import Model, load_model
 from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import QueryInfo, asks_what_is_said
+from nttqa.query import QueryInfo
 from nttqa.textutil import analyze, find_refs, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
@@ -218,11 +218,12 @@ class Answerer:
         cps = cover if cover is not None else self.counterparts(question, info)
         for m in re.finditer(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             w = m.group(1)
-            if not analyze(w) and not w.isupper():
+            terms = set(analyze(w))
+            if not terms and not w.isupper():
                 continue  # a stop word ("Apa", "What") is no name
-            if analyze(w) and set(analyze(w)) <= _META:
+            if terms and terms <= _META:
                 continue
-            if self.facts.mentions(w, set(cps.get(w, set(analyze(w)))), docs):
+            if self.facts.mentions(w, set(cps.get(w, terms)), docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
@@ -390,7 +391,7 @@ class Answerer:
         if pinned:
             named = [c for c in cands if c.row in pinned]
             # "What does the thesis say about Malaysia?" is answered by what it says of Malaysia alone.
-            cands = named if named and asks_what_is_said(info.text) else named + [c for c in cands if c.row not in pinned]
+            cands = named if named and info.what_is_said else named + [c for c in cands if c.row not in pinned]
         sv = self.store.sentence_vectors
         asked = set(info.years)
         many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)
@@ -481,7 +482,7 @@ class Answerer:
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
             return "", ()
         absent = self.facts.absent_years(question, info, a.docs)
-        if asks_what_is_said(question) and not absent and not a.missing_names and any(
+        if info.what_is_said and not absent and not a.missing_names and any(
                 not a.docs or self.store.chunks[self.store.sentences[r][0]].doc in a.docs for r in a.number_rows):
             # "What does the thesis say about Malaysia?": the few sentences naming it are the answer.
             return "", ()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
@@ -177,14 +178,8 @@ class SentenceFacts:
         # How many sentences hold each term / spelling key: what is rare *in this corpus*
         # ("Jawa Barat", "sutradara") against what every passage says ("NTT", "IOM").
         self.lower = [store.sentence_text(r).lower() for r in range(len(store.sentences))]
-        self.term_df: dict[str, int] = {}
-        for ts in self.terms:
-            for t in ts:
-                self.term_df[t] = self.term_df.get(t, 0) + 1
-        self.fold_df: dict[str, int] = {}
-        for fs in self.sent_folds:
-            for f in fs:
-                self.fold_df[f] = self.fold_df.get(f, 0) + 1
+        self.term_df = Counter(t for ts in self.terms for t in ts)
+        self.fold_df = Counter(f for fs in self.sent_folds for f in fs)
         backing = backing_refs(chunks)
         # A passage's sentences are split as the Sources page splits them; a table is one sentence
         # here, backed by every source its rows and source line name.

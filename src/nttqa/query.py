@@ -52,6 +52,7 @@ class QueryInfo:
     intent: str = ""  # "opinion" | "prediction" | "fabricate" | "override" | "current": asks what no thesis can give
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
     parts: tuple[str, ...] = ()  # parts of the thesis the question names to be answered from
+    what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | ""
 
 
@@ -317,6 +318,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         abbreviation_expansions=tuple(e for e, k in kinds if k == "abbreviation"),
         intent=intent(text),
         about=about_document(text),
+        what_is_said=asks_what_is_said(text),
         parts=named_parts(text),
         wants=wants(text, kind),
     )
