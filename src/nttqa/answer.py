@@ -320,11 +320,12 @@ class Answerer:
         cands = [cands[i] for i in order]
         qfeats = [qfeats[i] for i in order]
         missing = self.missing_names(question, info, cover, docs)
-        feats = self._features(question, info, hits, cands, all_sims, cover, missing)
+        feats = self._features(question, info, hits, cands, all_sims, cover, missing, number_rows)
         return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows, docs)
 
     def _features(self, question: str, info: QueryInfo, hits: Sequence[Hit], cands: Sequence[_Cand],
-                  all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str]) -> dict[str, float]:
+                  all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str],
+                  pinned: frozenset[int] = frozenset()) -> dict[str, float]:
         top = np.sort(all_sims)[::-1] if len(all_sims) else np.zeros(1)
         sd = float(all_sims.std()) if len(all_sims) else 1.0
         best = cands[:3]
@@ -343,7 +344,7 @@ class Answerer:
         in_best = [w for w in words if any(has(w, c.row) for c in best)]
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
-        needs = self._needs(info)
+        needs = self._needs(info, pinned)
         lacking = needs is not None and not any(needs(c.row) for c in best)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         spec = {w: self.facts.specificity(w, cover[w]) for w in words}
@@ -365,13 +366,21 @@ class Answerer:
             "is_en": float(info.lang == "en"),
         }
 
-    def _needs(self, info: QueryInfo) -> Callable[[int], object] | None:
+    def _needs(self, info: QueryInfo, pinned: frozenset[int] = frozenset()) -> Callable[[int], object] | None:
         """What a sentence must state to answer this type of question (a quantity in the asked
         measure, a definition, a date, a source, a person's name); None when any sentence may."""
         asked = set(info.years)
         # For a year the question names, what it asks for must stand in a sentence naming it:
         # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
         in_year = (lambda r: bool(asked & self.facts.years[r])) if asked else (lambda r: True)
+        # Likewise for a rare name or number the question gives: "Berapa lama hukuman bagi pelaku
+        # kasus X?" is answered in a sentence about X, not by a duration said of something else.
+        # The passage goes on about X for a few sentences after naming it once ("... bernama X."
+        # "Ibu dari sang anak ... menerima ... Rp 1,5 juta"): those count as about X too.
+        about = self.facts.following(pinned, 3)
+        if about:
+            year_only = in_year
+            in_year = lambda r: r in about and year_only(r)  # noqa: E731
         if info.wants == "person":
             return lambda r: self.facts.states_person(r, info) and in_year(r)
         if info.wants == "number":
@@ -381,7 +390,7 @@ class Answerer:
             # 2017?"; for a year the question names, in a sentence (or table) that names it.
             return lambda r: self.facts.states_measure(r, info) and in_year(r)
         return {"definition": self.facts.defines.__getitem__,
-                "year": lambda r: self.facts.states_date(r, info), "citation": self.facts.sentence_refs}.get(info.kind)
+                "year": lambda r: self.facts.states_date(r, info) and (not about or r in about), "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number or a rare name the question names) first."""
@@ -405,6 +414,13 @@ class Answerer:
             about = set(self.facts.about_rows.get(info.about, ()))
             if any(c.row in about for c in cands):
                 cands = [c for c in cands if c.row in about]
+        if pinned and not many:
+            # "How much did X's mother receive?": the sentence about X that states the amount
+            # comes first, before the one that only names X.
+            needs = self._needs(info, pinned)
+            stating = [c for c in cands if needs(c.row)] if needs is not None else []
+            if stating:
+                cands = stating + [c for c in cands if c not in stating]
         if asked and info.kind in ("list", "year", "figure"):
             # A question about a year is answered by sentences that name that year.
             named = [c for c in cands if asked & self.facts.years[c.row]]

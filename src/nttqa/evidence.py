@@ -51,6 +51,7 @@ _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
 _LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
+_MONTH = re.compile(f"(?:{MONTHS})", re.I)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
@@ -145,6 +146,8 @@ class SentenceFacts:
         self.vocab_text = " ".join(self.doc_text.values())
         self._doc_words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
         self.words = set(re.findall(r"[a-z\u00C0-\u024F]+", self.vocab_text))
+        # Words the corpus writes in lower case somewhere: ordinary words, no part of a person's name.
+        self.common = {w for c in chunks for w in re.findall(r"(?<![\w-])[a-z\u00C0-\u024F]{2,}", c.text)}
         self.folds = {f for f in map(fold, self.words) if f}
         self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
@@ -234,7 +237,9 @@ class SentenceFacts:
         "what percentage" only by a share."""
         given = {number_key(n) for n in info.numbers}
         want = info.wants if info.wants in ("share", "money", "duration") else ""
-        return any(n not in given and (not want or sort == want) for n, sort in self.qty[row])
+        # A count ("how many officers", "berapa korban") is not answered by a span of time:
+        # "dalam kurun waktu empat tahun" states no number of officers.
+        return any(n not in given and (sort == want if want else sort != "duration") for n, sort in self.qty[row])
 
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""
@@ -242,11 +247,14 @@ class SentenceFacts:
 
     def states_person(self, row: int, info: QueryInfo) -> bool:
         """The sentence names a person the question does not: two or more capitalised words,
-        one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi")."""
+        one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi"), none of
+        them a word the corpus also writes in lower case or a month ("Global Migiration Film
+        Festival", "Desember Iinternational Organization" hold a misspelling, not a name)."""
         asked = {w.lower() for w in re.findall(r"\w+", info.text)}
         for m in _PERSON.finditer(self.text(row)):
-            words = [w for w in m.group().split() if w.lower() not in asked]
-            if words and any(max(zipf(w.lower(), "id"), zipf(w.lower(), "en")) < 2.5 for w in words):
+            words = [w.lower() for w in m.group().split() if w.lower() not in asked]
+            if (words and any(max(zipf(w, "id"), zipf(w, "en")) < 2.5 for w in words)
+                    and not any(w in self.common or _MONTH.fullmatch(w) for w in words)):
                 return True
         return False
 
@@ -290,6 +298,17 @@ class SentenceFacts:
             rows = [r for r, t in enumerate(self.lower) if word in t and _has_word(t, word)]
             if len(rows) <= 3:
                 out.update(rows)
+        return frozenset(out)
+
+    def following(self, rows: Collection[int], n: int) -> frozenset[int]:
+        """``rows`` and up to ``n`` sentences after each within the same passage."""
+        sents = self.store.sentences
+        out = set(rows)
+        for r in rows:
+            for nxt in range(r + 1, min(r + n + 1, len(sents))):
+                if sents[nxt][0] != sents[r][0]:
+                    break
+                out.add(nxt)
         return frozenset(out)
 
     # --- the years the corpus covers ------------------------------------------------

@@ -92,8 +92,10 @@ def extract_terms(chunks: Sequence[Chunk]) -> list[Term]:
     return sorted(found.values(), key=lambda t: (t.kind, t.term.lower()))
 
 
-def curated_terms() -> list[Term]:
-    text = resources.files("nttqa.data").joinpath("glossary_curated.tsv").read_text(encoding="utf-8")
+def curated_terms(name: str = "glossary_curated.tsv") -> list[Term]:
+    """The curated domain terms, or with ``name="vocab_en_id.tsv"`` the thesis' everyday words
+    and their English equivalents (for question expansion only, not shown as glossary terms)."""
+    text = resources.files("nttqa.data").joinpath(name).read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
