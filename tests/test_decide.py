@@ -165,6 +165,9 @@ def test_a_question_naming_a_part_is_answered_from_that_part(pipeline) -> None:
     ("year IOM was founded", "year"), ("tahun IOM didirikan", "year"), ("date of the film screening", "year"),
     ("tanggal peluncuran buku panduan", "year"), ("tahun ini ada apa di NTT?", "fact"),
     ("year 2016 activities of IOM", "list"), ("years of schooling in NTT", "fact"),
+    # An opening "when" clause sets a condition; the question word after it asks.
+    ("When IOM arrived in Indonesia, which agencies did it work with?", "fact"),
+    ("When did IOM arrive in Indonesia?", "year"), ("When was the law passed, and who signed it?", "year"),
 ])
 def test_a_year_asked_for_in_keywords_is_a_year_question(q, kind) -> None:
     from nttqa.query import question_kind
@@ -507,3 +510,22 @@ def test_a_misspelt_title_or_event_is_no_persons_name(pipeline) -> None:
     assert festival and named
     assert not ans.facts.states_person(festival[0], info)  # "Desember Iinternational Organization" neither
     assert ans.facts.states_person(named[0], info)
+
+
+@pytest.mark.parametrize("needle", ["sebagai arena, dimana dalam hal ini mampu diterangkan sebagai"])
+def test_a_sentence_explaining_what_something_is_counts_as_a_definition(pipeline, needle) -> None:
+    # "X ... dapat diterangkan / dijelaskan sebagai ..." defines X as plainly as "X adalah ...".
+    ans = pipeline.answerer
+    rows = [r for r in range(len(ans.store.sentences)) if needle in " ".join(ans.facts.text(r).split())]
+    assert rows and all(ans.facts.defines[r] for r in rows)
+
+
+def test_a_range_of_years_asked_is_met_by_a_sentence_naming_that_range(pipeline) -> None:
+    # "IOM dalam kurun waktu empat tahun yakni ... 2014-2018 ... 593 aparat": the range names
+    # 2014-2018 as a whole, not 2016 alone.
+    ans = pipeline.answerer
+    rows = [r for r in range(len(ans.store.sentences)) if "593 aparat" in ans.facts.text(r)]
+    assert rows
+    span = ans.retriever.understand("How many officers did IOM train in 2014-2018?")
+    one = ans.retriever.understand("How many officers did IOM train in 2016?")
+    assert ans.facts.names_year(rows[0], span) and not ans.facts.names_year(rows[0], one)

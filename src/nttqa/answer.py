@@ -271,7 +271,7 @@ class Answerer:
         kind = info.kind
         return {
             "sim": sim, "sim_z": sim_z, "overlap": hit / max(1, len(cover)), "rank": float(min(rank - 1, 8)),
-            "year_match": float(bool(set(info.years) & self.facts.years[row])),
+            "year_match": float(self.facts.names_year(row, info)),
             "qty_fig": float(kind == "figure" and self.facts.states_measure(row, info)),
             "def_def": float(kind == "definition" and self.facts.defines[row]),
             "date_when": float(kind == "year" and self.facts.states_date(row, info)),
@@ -372,7 +372,7 @@ class Answerer:
         asked = set(info.years)
         # For a year the question names, what it asks for must stand in a sentence naming it:
         # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
-        in_year = (lambda r: bool(asked & self.facts.years[r])) if asked else (lambda r: True)
+        in_year = (lambda r: self.facts.names_year(r, info)) if asked else (lambda r: True)
         # Likewise for a rare name or number the question gives: "Berapa lama hukuman bagi pelaku
         # kasus X?" is answered in a sentence about X, not by a duration said of something else.
         # The passage goes on about X for a few sentences after naming it once ("... bernama X."
@@ -423,7 +423,7 @@ class Answerer:
                 cands = stating + [c for c in cands if c not in stating]
         if asked and info.kind in ("list", "year", "figure"):
             # A question about a year is answered by sentences that name that year.
-            named = [c for c in cands if asked & self.facts.years[c.row]]
+            named = [c for c in cands if self.facts.names_year(c.row, info)]
             if named:
                 cands = named
                 margin = max(margin, p.year_list_margin)

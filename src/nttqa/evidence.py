@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, split_sentences,
-                            sentence_initial, whole_number)
+                            sentence_initial, whole_number, year_spans)
 
 _RANGE = re.compile(rf"{YEAR}\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*{YEAR}", re.I)
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
@@ -45,6 +45,7 @@ _MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
 WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
 _DEFINES = re.compile(
     r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
+    r"(?:diterangkan|dijelaskan|dipahami|dimaknai|digambarkan|dikenal) sebagai|"
     r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
 _DATE = re.compile(rf"(?<!\d){YEAR}(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+{YEAR}", re.I)
 _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
@@ -160,6 +161,7 @@ class SentenceFacts:
         self.terms: list[frozenset[str]] = []
         self.sent_folds: list[frozenset[str]] = []
         self.years: list[frozenset[int]] = []
+        self.spans: list[frozenset[tuple[int, int]]] = []  # the year ranges each sentence names
         self.refs: list[tuple[str, ...]]  # the sources backing each sentence (see sentence_refs)
         self.qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
         self.defines: list[bool] = []
@@ -173,6 +175,7 @@ class SentenceFacts:
             self.sent_folds.append(frozenset(f for f in map(fold, re.findall(r"[A-Za-z]+", text)) if f))
             ys = frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", bare)))
             self.years.append(ys)
+            self.spans.append(year_spans(bare))
             self.qty.append(quantities(bare))
             self.defines.append(bool(_DEFINES.search(bare)))
             self.dated.append(bool(_DATE.search(bare)))
@@ -257,6 +260,12 @@ class SentenceFacts:
                     and not any(w in self.common or _MONTH.fullmatch(w) for w in words)):
                 return True
         return False
+
+    def names_year(self, row: int, info: QueryInfo) -> bool:
+        """The sentence names a year the question asks about, or the same range of years: a
+        question "in 2014-2018" is met by a sentence "dari tahun 2014-2018", which names no
+        single year of it."""
+        return bool(set(info.years) & self.years[row]) or bool(year_spans(info.text) & self.spans[row])
 
     def states_date(self, row: int, info: QueryInfo) -> bool:
         """The sentence holds a date; for "when"/"kapan" one the question does not already name."""

@@ -246,11 +246,17 @@ def abbreviations(text: str) -> tuple[str, ...]:
 _YEAR_KEYWORDS = re.compile(r"^\s*(?:the\s+)?(?:year|date|tahun|tanggal)\s+(?!\d|berapa\b|ini\b|itu\b|lalu\b)", re.I)
 
 
+# "When traffickers misuse the custom, what ...?": an opening "when" clause followed by another
+# question word sets a condition; it does not ask for a time.
+_WHEN_CLAUSE = re.compile(r"^\s*when\b(?=[^?]*,\s*(?:what|which|who|whom|how|why|where)\b)", re.I)
+
+
 def question_kind(text: str) -> str:
     if _YEAR_KEYWORDS.match(text):
         return "year"
+    asked = _WHEN_CLAUSE.sub("", text)
     for kind, pat in _KIND_PATTERNS:
-        if pat.search(text):
+        if pat.search(asked if kind == "year" else text):
             if kind == "figure" and re.search(r"\b(tahun berapa|what year)\b", text, re.I):
                 return "year"
             return kind

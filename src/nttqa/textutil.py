@@ -136,12 +136,20 @@ YEAR = r"(?:1[89]|20)\d\d"
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
 
 
-def years(text: str) -> tuple[int, ...]:
-    found = {int(y) for y in _YEAR.findall(text)}
+def year_spans(text: str) -> frozenset[tuple[int, int]]:
+    """The year ranges ``text`` names ("2014-2018", "2014 – 2018") as (first, last)."""
+    out = set()
     for a, b in re.findall(r"(?<!\d)(19[4-9]\d|20[0-4]\d)\s*[-–]\s*(19[4-9]\d|20[0-4]\d)(?!\d)", text):
         lo, hi = int(a), int(b)
         if lo < hi <= lo + 20:
-            found.update(range(lo, hi + 1))
+            out.add((lo, hi))
+    return frozenset(out)
+
+
+def years(text: str) -> tuple[int, ...]:
+    found = {int(y) for y in _YEAR.findall(text)}
+    for lo, hi in year_spans(text):
+        found.update(range(lo, hi + 1))
     return tuple(sorted(found))
 
 
