@@ -168,6 +168,10 @@ def test_a_question_naming_a_part_is_answered_from_that_part(pipeline) -> None:
     # An opening "when" clause sets a condition; the question word after it asks.
     ("When IOM arrived in Indonesia, which agencies did it work with?", "fact"),
     ("When did IOM arrive in Indonesia?", "year"), ("When was the law passed, and who signed it?", "year"),
+    # A figure or statistic asked for, with a year beside it, is a figure question: its answer
+    # is a number given for that year, not any sentence dated so.
+    ("police figures on trafficking victims in NTT in 2017", "figure"), ("statistik korban TPPO NTT 2015", "figure"),
+    ("Who is a key figure in IOM's work in NTT?", "fact"),
 ])
 def test_a_year_asked_for_in_keywords_is_a_year_question(q, kind) -> None:
     from nttqa.query import question_kind

@@ -21,7 +21,7 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"what does (?:chapter|section|bab)|chapter [ivx\d]+ (?:cover|discuss|analy)|"
                            r"(?:di )?(?:sub)?bab (?:mana|berapa|apa)|di bagian mana|bagian mana|bab [ivx\d]+ (?:membahas|berisi))\b", re.I)),
     ("figure", re.compile(r"\b(how many|how much|what (?:percentage|percent|share|rate|number)|berapa|jumlah|"
-                          r"persentase|persen|percent|rate|tingkat|angka)\b", re.I)),
+                          r"persentase|persen|percent|rate|tingkat|angka|(?<!key )(?<!public )(?<!leading )figures?|statistics?|statistik)\b", re.I)),
     ("definition", re.compile(r"\b(what is an?|what is the meaning|what does .{1,30} (?:mean|stand for)|define[sd]?|"
                               r"definition|meaning|apa itu|apa yang dimaksud|pengertian|definisi|arti(?:nya)?|"
                               r"kepanjangan|singkatan|mendefinisikan)\b", re.I)),
