@@ -533,3 +533,16 @@ def test_a_range_of_years_asked_is_met_by_a_sentence_naming_that_range(pipeline)
     span = ans.retriever.understand("How many officers did IOM train in 2014-2018?")
     one = ans.retriever.understand("How many officers did IOM train in 2016?")
     assert ans.facts.names_year(rows[0], span) and not ans.facts.names_year(rows[0], one)
+
+
+@pytest.mark.parametrize("q", ["What rank did NTT hold among the provinces for trafficking in 2014?",
+                               "NTT menduduki peringkat berapa untuk kasus perdagangan orang pada tahun 2014?"])
+def test_a_place_in_a_ranking_needs_a_sentence_giving_one(pipeline, q) -> None:
+    ans = pipeline.answerer
+    a = ans.assess(q)
+    assert a.info.wants == "rank" and a.features["needs_missing"] == 0.0, a.features
+    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
+    assert any(ans.facts.states_rank(r) and "urutan nomor satu" in t for r, t in enumerate(texts))
+    assert not any(ans.facts.states_rank(r) for r, t in enumerate(texts) if "605 orang" in t)
+    answer = pipeline.ask(q)
+    assert not answer.refused and any("urutan nomor satu" in c.quote for c in answer.citations), answer.text

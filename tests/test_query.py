@@ -121,3 +121,20 @@ def test_the_research_method_is_asked_for_only_with_the_research_or_its_author(q
     from nttqa.query import about_document
 
     assert about_document(q) == about
+
+
+@pytest.mark.parametrize("informal,standard", [
+    ("gimana IOM nanganin korban perdagangan orang?", "bagaimana IOM menangani korban perdagangan orang?"),
+    ("knp org NTT gampang ketipu? krn gak ada kerjaan aja", "kenapa orang NTT gampang ketipu? karena tidak ada kerjaan saja"),
+    ("apa yg dibikin pemprov buat ngatasin TPPO", "apa yang dibuat pemprov buat mengatasi TPPO"),
+])
+def test_chat_spellings_are_read_as_the_standard_words(informal, standard) -> None:
+    from nttqa.textutil import analyze
+
+    assert analyze(informal) == analyze(standard)
+
+
+def test_an_informal_question_finds_what_its_standard_wording_finds(pipeline) -> None:
+    informal = pipeline.search("gimana IOM bantuin korban yg udah pulang ke NTT?", 3)
+    standard = pipeline.search("bagaimana IOM membantu korban yang sudah pulang ke NTT?", 3)
+    assert informal[0].chunk.id == standard[0].chunk.id

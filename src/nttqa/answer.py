@@ -385,6 +385,8 @@ class Answerer:
             return lambda r: self.facts.states_person(r, info) and in_year(r)
         if info.wants == "number":
             return lambda r: self.facts.states_number(r, info) and in_year(r)
+        if info.wants == "rank":
+            return lambda r: self.facts.states_rank(r) and in_year(r)
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
             # 2017?"; for a year the question names, in a sentence (or table) that names it.

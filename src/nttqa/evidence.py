@@ -52,6 +52,10 @@ _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
 _LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
+_ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
+            r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")
+_RANK = re.compile(rf"\b(?:peringkat|urutan|posisi|ranking|rank|ranked|ranks)\s+(?:ke-?\s*)?{_ORDINAL}\b|"
+                   rf"\b(?:ranked|ranks|menduduki|menempati)\s+(?:\w+\s+){{0,3}}{_ORDINAL}\b", re.I)
 _MONTH = re.compile(f"(?:{MONTHS})", re.I)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
@@ -247,6 +251,11 @@ class SentenceFacts:
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""
         return bool(_LAW_NUMBER.search(self.text(row)))
+
+    def states_rank(self, row: int) -> bool:
+        """The sentence gives a place in a ranking ("urutan nomor satu", "peringkat kedua",
+        "ranked second", "peringkat ke-3")."""
+        return bool(_RANK.search(self.text(row)))
 
     def states_person(self, row: int, info: QueryInfo) -> bool:
         """The sentence names a person the question does not: two or more capitalised words,

@@ -53,7 +53,7 @@ class QueryInfo:
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
     parts: tuple[str, ...] = ()  # parts of the thesis the question names to be answered from
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
-    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | ""
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | "rank" | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -274,6 +274,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|minister|leader|president|chair\w*|founder)|"
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara))\b", re.I)),
+    # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
+    # nomor satu", "peringkat kedua", "ranked second").
+    ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
     ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
     ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda))\b", re.I)),
     ("duration", re.compile(r"\b(?:berapa lama|how long|(?:over |for )?how many (?:years|months|weeks|days)|"
@@ -288,7 +291,7 @@ def wants(text: str, kind: str) -> str:
     ("berapa", or one that names a year without asking when) "share" or "money"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
-        if (name in ("person", "number", "duration") or figure) and pat.search(text):
+        if (name in ("person", "number", "duration", "rank") or figure) and pat.search(text):
             return name
     return ""
 

@@ -338,7 +338,7 @@ _STEM_LOCK = threading.Lock()
 
 
 # Bump when analyze() changes: the BM25 index must then be rebuilt.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3  # 3: chat spellings read as standard Indonesian (data/informal_id.tsv)
 
 
 def _stopwords() -> frozenset[str]:
@@ -350,6 +350,13 @@ def _stopwords() -> frozenset[str]:
 
 
 _STOP: frozenset[str] | None = None
+_INFORMAL: dict[str, str] | None = None
+
+
+def _informal() -> dict[str, str]:
+    text = resources.files("nttqa.data").joinpath("informal_id.tsv").read_text(encoding="utf-8")
+    pairs = (ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() != v.strip()}
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
 
 
@@ -369,11 +376,14 @@ def _stem(words: list[str]) -> list[str]:
 
 def analyze(text: str) -> list[str]:
     """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
-    global _STOP
+    global _STOP, _INFORMAL
     if _STOP is None:
         _STOP = _stopwords()
-    # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals.
-    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    if _INFORMAL is None:
+        _INFORMAL = _informal()
+    # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals; chat
+    # spellings read as the standard word ("nanganin" as "menangani", "gak" as "tidak").
+    words = [_INFORMAL.get(w, w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
     words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stem(words)
 
