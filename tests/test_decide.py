@@ -546,3 +546,12 @@ def test_a_place_in_a_ranking_needs_a_sentence_giving_one(pipeline, q) -> None:
     assert not any(ans.facts.states_rank(r) for r, t in enumerate(texts) if "605 orang" in t)
     answer = pipeline.ask(q)
     assert not answer.refused and any("urutan nomor satu" in c.quote for c in answer.citations), answer.text
+
+
+def test_what_a_question_needs_is_looked_for_in_the_body_not_the_abstract(pipeline) -> None:
+    # The English abstract is close to any English question but cites no source: a "which
+    # sources" question is judged by the best sentences of the body, which carry them.
+    q = "What sources does the thesis use for IOM's history?"
+    a = pipeline.answerer.assess(q)
+    assert a.info.kind == "citation" and a.features["needs_missing"] == 0.0, a.features
+    assert not pipeline.ask(q).refused

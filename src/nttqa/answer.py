@@ -345,7 +345,10 @@ class Answerer:
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
         needs = self._needs(info, pinned)
-        lacking = needs is not None and not any(needs(c.row) for c in best)
+        # An abstract restates the thesis without the figures, names and sources it draws on:
+        # what the type needs is looked for among the best sentences of the body.
+        body = [c for c in cands if c.chunk.id not in self.facts.abstract][:3] or best
+        lacking = needs is not None and not any(needs(c.row) for c in body)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
         spec = {w: self.facts.specificity(w, cover[w]) for w in words}
         spec_total = sum(spec.values()) or 1.0
