@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT.parent / "shared" / "eval" / "gold_dev.jsonl"
 
 
+def _rows(ans, keep) -> list[int]:  # noqa: ANN001
+    """The sentence rows of the thesis whose text ``keep`` accepts."""
+    return [r for r in range(len(ans.store.sentences)) if keep(ans.facts.text(r))]
+
+
 # --- the decision features on the thesis ---------------------------------------------
 
 def test_off_topic_question_has_no_coverage_and_is_refused(pipeline) -> None:
@@ -218,7 +223,7 @@ def test_figure_evidence_must_be_a_new_quantity_of_the_kind_asked(pipeline) -> N
     ans = pipeline.answerer
     # A sentence that states the 605 victims answers "how many victims", but not a question
     # that already gives 605 and asks for a split, nor one that asks for a percentage.
-    rows = [r for r in range(len(ans.store.sentences)) if "605" in ans.facts.text(r)]
+    rows = _rows(ans, lambda t: "605" in t)
     assert rows
     how_many = ans.retriever.understand("How many trafficking victims were there in NTT in 2014?")
     split = ans.retriever.understand("Of the 605 victims, how many were boys?")
@@ -231,10 +236,9 @@ def test_figure_evidence_must_be_a_new_quantity_of_the_kind_asked(pipeline) -> N
 
 def test_a_duration_or_a_laws_number_must_be_stated_to_answer_for_it(pipeline) -> None:
     ans = pipeline.answerer
-    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
     # The law of 2007 states prison terms in years and the law's number; the 605 victims are a count.
-    law = [r for r, t in enumerate(texts) if "paling lama 15 tahun" in t]
-    victims = [r for r, t in enumerate(texts) if "605 orang" in t and "Nomor" not in t]
+    law = _rows(ans, lambda t: "paling lama 15 tahun" in t)
+    victims = _rows(ans, lambda t: "605 orang" in t and "Nomor" not in t)
     assert law and victims
     long = ans.retriever.understand("Berapa lama hukuman penjara bagi pelaku perdagangan orang?")
     number = ans.retriever.understand("What number is the national anti-trafficking law?")
@@ -245,9 +249,8 @@ def test_a_duration_or_a_laws_number_must_be_stated_to_answer_for_it(pipeline) -
 def test_a_question_asking_for_a_persons_name_needs_a_name_in_the_evidence(pipeline) -> None:
     ans = pipeline.answerer
     info = ans.retriever.understand("Who is the head of the task force?")
-    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
-    named = [r for r, t in enumerate(texts) if "Nurul Qoiriah" in t]
-    office = [r for r, t in enumerate(texts) if t.startswith("Pemerintah Provinsi (Pemprov) NTT dalam melihat")]
+    named = _rows(ans, lambda t: "Nurul Qoiriah" in t)
+    office = _rows(ans, lambda t: t.startswith("Pemerintah Provinsi (Pemprov) NTT dalam melihat"))
     assert named and office
     assert ans.facts.states_person(named[0], info)
     assert not ans.facts.states_person(office[0], info)  # capitalised office words are no person
@@ -412,9 +415,8 @@ def test_calibrate_refuses_a_gold_file_too_small_to_fit(tmp_path) -> None:
 
 def test_a_figure_for_a_named_year_must_come_from_a_sentence_naming_that_year(pipeline) -> None:
     ans = pipeline.answerer
-    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
-    grant = [r for r, t in enumerate(texts) if "US$ 50.000.000" in t]  # Australia's grant: no year named
-    table = [r for r, t in enumerate(texts) if t.startswith("Tabel 1. Kemiskinan")]
+    grant = _rows(ans, lambda t: "US$ 50.000.000" in t)  # Australia's grant: no year named
+    table = _rows(ans, lambda t: t.startswith("Tabel 1. Kemiskinan"))
     assert grant and table
     money = ans._needs(ans.retriever.understand("How much money did Australia give IOM?"))
     money_2016 = ans._needs(ans.retriever.understand("How much money did Australia give IOM in 2016?"))
@@ -508,9 +510,8 @@ def test_the_passage_going_on_about_a_rare_name_answers_for_it(pipeline, q) -> N
 def test_a_misspelt_title_or_event_is_no_persons_name(pipeline) -> None:
     ans = pipeline.answerer
     info = ans.retriever.understand("Who directed the film?")
-    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
-    festival = [r for r, t in enumerate(texts) if "Global Migiration Film Festival" in t]
-    named = [r for r, t in enumerate(texts) if "Nurul Qoiriah" in t]
+    festival = _rows(ans, lambda t: "Global Migiration Film Festival" in t)
+    named = _rows(ans, lambda t: "Nurul Qoiriah" in t)
     assert festival and named
     assert not ans.facts.states_person(festival[0], info)  # "Desember Iinternational Organization" neither
     assert ans.facts.states_person(named[0], info)
@@ -520,7 +521,7 @@ def test_a_misspelt_title_or_event_is_no_persons_name(pipeline) -> None:
 def test_a_sentence_explaining_what_something_is_counts_as_a_definition(pipeline, needle) -> None:
     # "X ... dapat diterangkan / dijelaskan sebagai ..." defines X as plainly as "X adalah ...".
     ans = pipeline.answerer
-    rows = [r for r in range(len(ans.store.sentences)) if needle in " ".join(ans.facts.text(r).split())]
+    rows = _rows(ans, lambda t: needle in " ".join(t.split()))
     assert rows and all(ans.facts.defines[r] for r in rows)
 
 
@@ -528,7 +529,7 @@ def test_a_range_of_years_asked_is_met_by_a_sentence_naming_that_range(pipeline)
     # "IOM dalam kurun waktu empat tahun yakni ... 2014-2018 ... 593 aparat": the range names
     # 2014-2018 as a whole, not 2016 alone.
     ans = pipeline.answerer
-    rows = [r for r in range(len(ans.store.sentences)) if "593 aparat" in ans.facts.text(r)]
+    rows = _rows(ans, lambda t: "593 aparat" in t)
     assert rows
     span = ans.retriever.understand("How many officers did IOM train in 2014-2018?")
     one = ans.retriever.understand("How many officers did IOM train in 2016?")
@@ -541,9 +542,8 @@ def test_a_place_in_a_ranking_needs_a_sentence_giving_one(pipeline, q) -> None:
     ans = pipeline.answerer
     a = ans.assess(q)
     assert a.info.wants == "rank" and a.features["needs_missing"] == 0.0, a.features
-    texts = [ans.facts.text(r) for r in range(len(ans.store.sentences))]
-    assert any(ans.facts.states_rank(r) and "urutan nomor satu" in t for r, t in enumerate(texts))
-    assert not any(ans.facts.states_rank(r) for r, t in enumerate(texts) if "605 orang" in t)
+    assert any(ans.facts.states_rank(r) for r in _rows(ans, lambda t: "urutan nomor satu" in t))
+    assert not any(ans.facts.states_rank(r) for r in _rows(ans, lambda t: "605 orang" in t))
     answer = pipeline.ask(q)
     assert not answer.refused and any("urutan nomor satu" in c.quote for c in answer.citations), answer.text
 

@@ -372,30 +372,33 @@ class Answerer:
     def _needs(self, info: QueryInfo, pinned: frozenset[int] = frozenset()) -> Callable[[int], object] | None:
         """What a sentence must state to answer this type of question (a quantity in the asked
         measure, a definition, a date, a source, a person's name); None when any sentence may."""
-        asked = set(info.years)
-        # For a year the question names, what it asks for must stand in a sentence naming it:
-        # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
-        in_year = (lambda r: self.facts.names_year(r, info)) if asked else (lambda r: True)
-        # Likewise for a rare name or number the question gives: "Berapa lama hukuman bagi pelaku
-        # kasus X?" is answered in a sentence about X, not by a duration said of something else.
-        # The passage goes on about X for a few sentences after naming it once ("... bernama X."
-        # "Ibu dari sang anak ... menerima ... Rp 1,5 juta"): those count as about X too.
+        # A rare name or number the question gives: "Berapa lama hukuman bagi pelaku kasus X?" is
+        # answered in a sentence about X, not by a duration said of something else.  The passage
+        # goes on about X for a few sentences after naming it once ("... bernama X." "Ibu dari
+        # sang anak ... menerima ... Rp 1,5 juta"): those count as about X too.
         about = self.facts.following(pinned, 3)
-        if about:
-            year_only = in_year
-            in_year = lambda r: r in about and year_only(r)  # noqa: E731
+
+        def on_topic(r: int) -> bool:
+            return not about or r in about
+
+        def anchored(r: int) -> bool:
+            # For a year the question names, what it asks for must stand in a sentence naming it:
+            # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
+            return on_topic(r) and (not info.years or self.facts.names_year(r, info))
+
         if info.wants == "person":
-            return lambda r: self.facts.states_person(r, info) and in_year(r)
+            return lambda r: self.facts.states_person(r, info) and anchored(r)
         if info.wants == "number":
-            return lambda r: self.facts.states_number(r, info) and in_year(r)
+            return lambda r: self.facts.states_number(r, info) and anchored(r)
         if info.wants == "rank":
-            return lambda r: self.facts.states_rank(r) and in_year(r)
+            return lambda r: self.facts.states_rank(r) and anchored(r)
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
             # 2017?"; for a year the question names, in a sentence (or table) that names it.
-            return lambda r: self.facts.states_measure(r, info) and in_year(r)
+            return lambda r: self.facts.states_measure(r, info) and anchored(r)
         return {"definition": self.facts.defines.__getitem__,
-                "year": lambda r: self.facts.states_date(r, info) and (not about or r in about), "citation": self.facts.sentence_refs}.get(info.kind)
+                "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
+                "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number or a rare name the question names) first."""

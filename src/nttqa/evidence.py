@@ -274,7 +274,7 @@ class SentenceFacts:
         """The sentence names a year the question asks about, or the same range of years: a
         question "in 2014-2018" is met by a sentence "dari tahun 2014-2018", which names no
         single year of it."""
-        return bool(set(info.years) & self.years[row]) or bool(year_spans(info.text) & self.spans[row])
+        return bool(set(info.years) & self.years[row]) or bool(info.year_spans & self.spans[row])
 
     def states_date(self, row: int, info: QueryInfo) -> bool:
         """The sentence holds a date; for "when"/"kapan" one the question does not already name."""

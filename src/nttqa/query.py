@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import DAY_MONTH, detect_language, roman_value, years as _years
+from nttqa.textutil import DAY_MONTH, detect_language, roman_value, year_spans, years as _years
 
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
@@ -53,6 +53,7 @@ class QueryInfo:
     about: str = ""  # a question about the document itself: "topic" | "aim" | "method" | ... (ABOUT_SECTIONS)
     parts: tuple[str, ...] = ()  # parts of the thesis the question names to be answered from
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
+    year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
     wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | "rank" | ""
 
 
@@ -328,6 +329,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         intent=intent(text),
         about=about_document(text),
         what_is_said=asks_what_is_said(text),
+        year_spans=year_spans(text),
         parts=named_parts(text),
         wants=wants(text, kind),
     )

@@ -357,6 +357,8 @@ def _informal() -> dict[str, str]:
     text = resources.files("nttqa.data").joinpath("informal_id.tsv").read_text(encoding="utf-8")
     pairs = (ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
     return {k.strip(): v.strip() for k, v in pairs if k.strip() != v.strip()}
+
+
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
 
 
