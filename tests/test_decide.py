@@ -555,3 +555,42 @@ def test_what_a_question_needs_is_looked_for_in_the_body_not_the_abstract(pipeli
     a = pipeline.answerer.assess(q)
     assert a.info.kind == "citation" and a.features["needs_missing"] == 0.0, a.features
     assert not pipeline.ask(q).refused
+
+
+@pytest.mark.parametrize("q", ["How does the thesis define migrant smuggling?",
+                               "Apa definisi penyelundupan manusia menurut skripsi ini?"])
+def test_a_definition_must_define_the_term_asked_about(pipeline, q) -> None:
+    # The thesis defines trafficking, not smuggling: its definition of trafficking is no answer.
+    a = pipeline.answerer.assess(q)
+    assert a.info.kind == "definition" and a.features["needs_missing"] == 1.0, a.features
+    assert pipeline.ask(q).refused
+
+
+@pytest.mark.parametrize("q", ["What is the definition of human trafficking in the thesis?",
+                               "Apa definisi perdagangan manusia dalam skripsi ini?"])
+def test_a_definition_of_a_term_the_thesis_defines_is_answered(pipeline, q) -> None:
+    a = pipeline.answerer.assess(q)
+    assert a.info.term and a.features["needs_missing"] == 0.0, a.features
+    assert not pipeline.ask(q).refused
+
+
+def test_a_figure_for_a_year_in_a_list_comes_from_the_item_naming_that_year(pipeline) -> None:
+    # "...: - Pada tahun 2014 sebanyak 605 orang ...; - Tahun 2015 terdapat 941 orang ...": the
+    # 941 of 2015 states nothing of 2014, so a split of the 605 asks what the list never gives.
+    ans = pipeline.answerer
+    rows = _rows(ans, lambda t: "605 orang" in t and "941 orang" in t)
+    assert rows and len(ans.facts.items[rows[0]]) > 2
+    split = ans.retriever.understand("In 2014, how many of the 605 victims were boys?")
+    split_id = ans.retriever.understand("Pada tahun 2014, berapa anak laki-laki di antara 605 korban itu?")
+    later = ans.retriever.understand("How many people fell victim to trafficking in NTT in 2015?")
+    later_id = ans.retriever.understand("Berapa korban perdagangan manusia di NTT pada tahun 2018?")
+    for info in (split, split_id):
+        assert not ans.facts.states_measure(rows[0], info, in_year=True), info.text
+    for info in (later, later_id):
+        assert ans.facts.states_measure(rows[0], info, in_year=True), info.text
+
+
+def test_a_term_that_titles_a_section_is_a_part_of_the_thesis_not_a_defined_term(pipeline) -> None:
+    facts = pipeline.answerer.facts
+    assert facts.titles_section("subjek penelitian") and facts.titles_section("kerangka pemikiran")
+    assert not facts.titles_section("penyelundupan migran") and not facts.titles_section("")

@@ -138,3 +138,17 @@ def test_an_informal_question_finds_what_its_standard_wording_finds(pipeline) ->
     informal = pipeline.search("gimana IOM bantuin korban yg udah pulang ke NTT?", 3)
     standard = pipeline.search("bagaimana IOM membantu korban yang sudah pulang ke NTT?", 3)
     assert informal[0].chunk.id == standard[0].chunk.id
+
+
+@pytest.mark.parametrize("q,term", [
+    ("How does the thesis define migrant smuggling, and why does it matter?", "migrant smuggling"),
+    ("Bagaimana skripsi ini mendefinisikan rehabilitasi korban?", "rehabilitasi korban"),
+    ("Apa yang dimaksud dengan organisasi internasional menurut Clive Archer?", "organisasi internasional"),
+    ("apa definisi human trafficking", "human trafficking"),
+    ("What is the meaning of 'arena' in the framework?", "arena"),
+    ("What does UU PTPPO stand for?", ""),        # an expansion, no term to define
+    ("What did IOM define as its main task?", ""),  # not a definition question
+])
+def test_the_term_a_definition_asks_about_is_read_in_both_languages(q, term) -> None:
+    from nttqa.query import analyze_question
+    assert analyze_question(q).term == term, q

@@ -348,9 +348,25 @@ class Answerer:
         # An abstract restates the thesis without the figures, names and sources it draws on:
         # what the type needs is looked for among the best sentences of the body.
         body = [c for c in cands if c.chunk.id not in self.facts.abstract][:3] or best
+        spec = {w: self.facts.specificity(w, cover[w]) for w in words}
+        # A part of the thesis asked about ("what is meant by the framework?", "apa yang dimaksud
+        # subjek penelitian") is answered by what that part says, not by a sentence defining its words.
+        part = info.parts or (info.term and self.facts.titles_section(info.term))
+        term = [w for w in self.content_words(info.term) if w in cover] if info.term and not part else []
+        if term and not info.wants:
+            # A definition defines the term asked about: "How does the thesis define people
+            # smuggling?" is not answered by its definition of trafficking.  The term's most
+            # specific word, or a counterpart in either language (a term is often English inside
+            # an Indonesian question), stands in the defining sentence.
+            key = max(term, key=lambda w: spec[w])
+            alts = [a for phrase, found in self.retriever.glossary.pairs(info.term, "en")
+                    if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", phrase, re.I) for a in found]
+            terms = cover[key] | set().union(*(set(analyze(a)) for a in alts))
+            # An acronym's spelling-out defines that acronym, not the words around it.
+            defines = self.facts.defines if key.isupper() else self.facts.defines_in_words
+            needs = lambda r: defines[r] and bool(terms & self.facts.terms[r])  # noqa: E731
         lacking = needs is not None and not any(needs(c.row) for c in body)
         bm25 = max((h.lexical or 0.0 for h in hits), default=0.0)
-        spec = {w: self.facts.specificity(w, cover[w]) for w in words}
         spec_total = sum(spec.values()) or 1.0
         return {
             "sim_max": float(top[0]),
@@ -394,8 +410,9 @@ class Answerer:
             return lambda r: self.facts.states_rank(r) and anchored(r)
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
-            # 2017?"; for a year the question names, in a sentence (or table) that names it.
-            return lambda r: self.facts.states_measure(r, info) and anchored(r)
+            # 2017?"; for a year the question names, in a sentence (or table) that names it, and in
+            # a list, in the item that names it.
+            return lambda r: self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)

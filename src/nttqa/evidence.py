@@ -43,10 +43,13 @@ _SHARE = re.compile(r"%|persen|per\s?cent", re.I)
 _DURATION = re.compile(r"\b(?:tahun|bulan|minggu|hari|years?|months?|weeks?|days?)$", re.I)
 _MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
 WHEN = re.compile(r"\b(?:when|what year|which year|since when|kapan|tahun berapa|sejak kapan)\b", re.I)
-_DEFINES = re.compile(
+# A sentence saying what something is in words ("X adalah ...", "... dijelaskan sebagai ..."); or
+# spelling out an acronym ("Regional Cooperation Model (RCM)"), which defines the acronym only.
+_DEFINES_WORDS = re.compile(
     r"\b(?:adalah|merupakan|yaitu|yakni|ialah|diartikan|didefinisikan|dimaksud dengan|diartikan sebagai|"
     r"(?:diterangkan|dijelaskan|dipahami|dimaknai|digambarkan|dikenal) sebagai|"
-    r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|\(\s*[A-Z][A-Z0-9-]{1,}\s*\)|:\s*$")
+    r"disebut (?:dengan|sebagai)|pengertian|definisi|is defined|refers? to|means|is the)\b|:\s*$")
+_DEFINES = re.compile(rf"{_DEFINES_WORDS.pattern}|\(\s*[A-Z][A-Z0-9-]{{1,}}\s*\)")
 _DATE = re.compile(rf"(?<!\d){YEAR}(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+{YEAR}", re.I)
 _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
@@ -57,6 +60,8 @@ _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|p
 _RANK = re.compile(rf"\b(?:peringkat|urutan|posisi|ranking|rank|ranked|ranks)\s+(?:ke-?\s*)?{_ORDINAL}\b|"
                    rf"\b(?:ranked|ranks|menduduki|menempati)\s+(?:\w+\s+){{0,3}}{_ORDINAL}\b", re.I)
 _MONTH = re.compile(f"(?:{MONTHS})", re.I)
+# Where a sentence's list items part: a dash opening an item after a colon or semicolon, or a semicolon.
+_ITEM = re.compile(r"\s*[;:]\s*-\s+|;\s+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
@@ -64,6 +69,11 @@ def _has_word(text: str, word: str) -> bool:
     """``word`` (lower case, may hold spaces) stands in ``text`` as a whole word: "bali" is not
     in "kembali", "ende" not in "kendala"."""
     return re.search(rf"(?<![a-z\u00C0-\u024F]){re.escape(word)}(?![a-z\u00C0-\u024F])", text) is not None
+
+
+def _lone_years(text: str) -> frozenset[int]:
+    """The years ``text`` names standing alone, not as one end of a range."""
+    return frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", text)))
 
 
 def number_key(text: str) -> str:
@@ -168,7 +178,11 @@ class SentenceFacts:
         self.spans: list[frozenset[tuple[int, int]]] = []  # the year ranges each sentence names
         self.refs: list[tuple[str, ...]]  # the sources backing each sentence (see sentence_refs)
         self.qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
+        # A sentence that lists items ("...: - Pada tahun 2014 sebanyak 605 orang ...; - Tahun 2015
+        # terdapat 941 orang ..."), item by item: (years, year ranges, quantities); () for any other.
+        self.items: list[tuple[tuple[frozenset[int], frozenset[tuple[int, int]], tuple[tuple[str, str], ...]], ...]] = []
         self.defines: list[bool] = []
+        self.defines_in_words: list[bool] = []  # by a defining verb or phrase, not an acronym's spelling
         self.dated: list[bool] = []
         self.year_rows: dict[int, list[int]] = {}
         for row in range(len(store.sentences)):
@@ -177,11 +191,15 @@ class SentenceFacts:
             bare = strip_refs(text, found)
             self.terms.append(frozenset(analyze(text)))
             self.sent_folds.append(frozenset(f for f in map(fold, re.findall(r"[A-Za-z]+", text)) if f))
-            ys = frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", bare)))
+            ys = _lone_years(bare)
             self.years.append(ys)
             self.spans.append(year_spans(bare))
             self.qty.append(quantities(bare))
+            parts = _ITEM.split(bare) if chunks[store.sentences[row][0]].kind != "table" else []
+            self.items.append(tuple((_lone_years(x), year_spans(x), quantities(x)) for x in parts)
+                              if len(parts) > 1 else ())
             self.defines.append(bool(_DEFINES.search(bare)))
+            self.defines_in_words.append(bool(_DEFINES_WORDS.search(bare)))
             self.dated.append(bool(_DATE.search(bare)))
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
@@ -195,9 +213,17 @@ class SentenceFacts:
         # here, backed by every source its rows and source line name.
         self.refs = [_table_refs(backing, chunks[cid]) if chunks[cid].kind == "table" else backing.get((cid, s), ())
                      for cid, s, _e in store.sentences]
+        # The words of each section's title: "Subjek dan Objek Penelitian", "Kerangka Pemikiran".
+        self.titles = {frozenset(analyze(c.section_title)) for c in chunks if c.section_title}
         self.about_rows = {kind: [r for r, (cid, _s, _e) in enumerate(store.sentences)
                                   if answers_about(chunks[cid].chapter, chunks[cid].section_title, kind)]
                            for kind in ABOUT_SECTIONS}
+
+    def titles_section(self, phrase: str) -> bool:
+        """Every word of ``phrase`` stands in one section's title: "subjek penelitian" names a part
+        of the thesis (1.8.2 Subjek dan Objek Penelitian), not a term it defines."""
+        words = set(analyze(phrase))
+        return bool(words) and any(words <= t for t in self.titles)
 
     def text(self, row: int) -> str:
         return self.store.sentence_text(row)
@@ -238,15 +264,27 @@ class SentenceFacts:
 
     # --- what a sentence states ---------------------------------------------------
 
-    def states_measure(self, row: int, info: QueryInfo) -> bool:
+    def states_measure(self, row: int, info: QueryInfo, in_year: bool = False) -> bool:
         """The sentence states a quantity the question does not already give, in the measure it
         asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
-        "what percentage" only by a share."""
+        "what percentage" only by a share.  ``in_year``: in a sentence naming a year the question
+        names and, where the sentence lists items, in the item naming it: "Tahun 2015 terdapat 941
+        orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang"."""
         given = {number_key(n) for n in info.numbers}
         want = info.wants if info.wants in ("share", "money", "duration") else ""
-        # A count ("how many officers", "berapa korban") is not answered by a span of time:
-        # "dalam kurun waktu empat tahun" states no number of officers.
-        return any(n not in given and (sort == want if want else sort != "duration") for n, sort in self.qty[row])
+
+        def stated(qty: Sequence[tuple[str, str]]) -> bool:
+            # A count ("how many officers", "berapa korban") is not answered by a span of time:
+            # "dalam kurun waktu empat tahun" states no number of officers.
+            return any(n not in given and (sort == want if want else sort != "duration") for n, sort in qty)
+
+        if not in_year:
+            return stated(self.qty[row])
+        if not self.names_year(row, info):
+            return False
+        named = [qty for ys, spans, qty in self.items[row] if set(info.years) & ys or info.year_spans & spans]
+        # The year may head the list rather than an item ("Pada tahun 2014: - 300 perempuan; - ...").
+        return any(stated(qty) for qty in named) if named else stated(self.qty[row])
 
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""

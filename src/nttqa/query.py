@@ -54,6 +54,7 @@ class QueryInfo:
     parts: tuple[str, ...] = ()  # parts of the thesis the question names to be answered from
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
+    term: str = ""  # for a definition, the term to define: "people smuggling" in "How does the thesis define people smuggling?"
     wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | "rank" | ""
 
 
@@ -297,6 +298,20 @@ def wants(text: str, kind: str) -> str:
     return ""
 
 
+# The term a definition question asks about runs from the asking words to the end of the clause.
+_TERM = re.compile(
+    r"\b(?:define[sd]?(?!\s+as\b)|mendefinisikan(?!\s+sebagai\b)|definisikan|(?:the )?(?:meaning|definition) of|what (?:is|are) meant by|"
+    r"(?:pengertian|definisi|arti)(?: dari)?|apa (?:itu|yang dimaksud(?: dengan)?))\s+(?:an?\s+|the\s+)?"
+    r"(?:['\"‘“]([^'\"’”]+)['\"’”]|(.+?)(?=\s*(?:[,?.;:!]|\b(?:and|dan|according|menurut|in|di|dalam|pada|for|untuk|bagi)\b|$)))",
+    re.I)
+
+
+def defined_term(text: str, kind: str) -> str:
+    """The term a definition question asks to define, "" when it names none this way."""
+    m = _TERM.search(text) if kind == "definition" else None
+    return (m.group(1) or m.group(2)).strip() if m else ""
+
+
 def list_size(text: str) -> int:
     m = re.search(r"\b(two|three|four|five|dua|tiga|empat|lima|\d)\s+(?:\w+\s+)?"
                   r"(roles?|strateg\w*|reasons?|causes?|factors?|peran|faktor|unsur|langkah|cara|hal|things|steps|ways)\b",
@@ -332,6 +347,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         year_spans=year_spans(text),
         parts=named_parts(text),
         wants=wants(text, kind),
+        term=defined_term(text, kind),
     )
     return info
 
