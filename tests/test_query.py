@@ -152,3 +152,22 @@ def test_an_informal_question_finds_what_its_standard_wording_finds(pipeline) ->
 def test_the_term_a_definition_asks_about_is_read_in_both_languages(q, term) -> None:
     from nttqa.query import analyze_question
     assert analyze_question(q).term == term, q
+
+
+@pytest.mark.parametrize("text,span", [
+    ("How many officers were trained between 2014 and 2018?", (2014, 2018)),
+    ("Berapa korban antara tahun 2015 dan 2017?", (2015, 2017)),
+    ("Tahun 2016 hingga 2017 sebanyak 863 orang", (2016, 2017)),
+    ("dari tahun 2014 sampai tahun 2018", (2014, 2018)),
+    ("from 2014 to 2018", (2014, 2018)),
+    ("2014 s/d 2018", (2014, 2018)),
+])
+def test_a_range_of_years_written_in_words_is_a_range(text, span) -> None:
+    from nttqa.textutil import year_spans, years
+    assert year_spans(text) == {span}, text
+    assert years(text) == tuple(range(span[0], span[1] + 1))
+
+
+def test_two_years_joined_by_and_are_no_range() -> None:
+    from nttqa.textutil import year_spans, years
+    assert not year_spans("What happened in 2014 and 2018?") and years("in 2014 and 2018") == (2014, 2018)

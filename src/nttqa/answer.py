@@ -67,6 +67,9 @@ class AnswerParams:
     long_sentence: int = 350
     distinct_passages: bool = True
     partial_window: int = 3  # "2020" is near a thesis that covers 2018: within this many years
+    # What a figure question needs (a quantity, a sum, a name, ...) stands in one of this many best
+    # sentences of the body, the ones an answer would quote first.
+    need_sentences: int = 2
 
 
 # Question words and words about the thesis itself: they say what is asked, not about what.
@@ -348,6 +351,8 @@ class Answerer:
         # An abstract restates the thesis without the figures, names and sources it draws on:
         # what the type needs is looked for among the best sentences of the body.
         body = [c for c in cands if c.chunk.id not in self.facts.abstract][:3] or best
+        if info.wants or info.kind == "figure":
+            body = body[:self.params.need_sentences]
         spec = {w: self.facts.specificity(w, cover[w]) for w in words}
         # A part of the thesis asked about ("what is meant by the framework?", "apa yang dimaksud
         # subjek penelitian") is answered by what that part says, not by a sentence defining its words.

@@ -21,10 +21,10 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
-from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, Ref, analyze, backing_refs, find_refs, split_sentences,
+from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, split_sentences,
                             sentence_initial, whole_number, year_spans)
 
-_RANGE = re.compile(rf"{YEAR}\s*(?:-|–|hingga|sampai|s/d|sampai dengan|to|until)\s*{YEAR}", re.I)
+_RANGE = YEAR_SPAN  # a year that is one end of a range stands for the range, not alone
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
                  r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")

@@ -136,10 +136,20 @@ YEAR = r"(?:1[89]|20)\d\d"
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
 
 
+_Y = r"19[4-9]\d|20[0-4]\d"
+# A range of years as written in either language: "2014-2018", "2014 hingga 2018", "dari tahun
+# 2016 sampai tahun 2017", "from 2014 to 2018", "between 2014 and 2018", "antara tahun 2014 dan
+# 2018".  "and"/"dan" make a range only after "between"/"antara": "in 2014 and 2018" names two years.
+YEAR_SPAN = re.compile(
+    rf"\b(?:between|antara)\s+(?:(?:tahun|the\s+years?)\s+)?({_Y})\s+(?:and|dan|hingga|sampai|to)\s+(?:tahun\s+)?({_Y})(?!\d)"
+    rf"|(?<!\d)({_Y})\s*(?:[-–]|s/d|(?:hingga|sampai(?:\s+dengan)?|to|until|through)(?:\s+tahun)?)\s*({_Y})(?!\d)", re.I)
+
+
 def year_spans(text: str) -> frozenset[tuple[int, int]]:
-    """The year ranges ``text`` names ("2014-2018", "2014 – 2018") as (first, last)."""
+    """The year ranges ``text`` names (``YEAR_SPAN``) as (first, last)."""
     out = set()
-    for a, b in re.findall(r"(?<!\d)(19[4-9]\d|20[0-4]\d)\s*[-–]\s*(19[4-9]\d|20[0-4]\d)(?!\d)", text):
+    for m in YEAR_SPAN.finditer(text):
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         lo, hi = int(a), int(b)
         if lo < hi <= lo + 20:
             out.add((lo, hi))
