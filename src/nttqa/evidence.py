@@ -271,12 +271,13 @@ class SentenceFacts:
         names and, where the sentence lists items, in the item naming it: "Tahun 2015 terdapat 941
         orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang"."""
         given = {number_key(n) for n in info.numbers}
-        want = info.wants if info.wants in ("share", "money", "duration") else ""
+        want = {"share": ("share",), "money": ("money",), "duration": ("duration",),
+                "penalty": ("duration", "money")}.get(info.wants, ())
 
         def stated(qty: Sequence[tuple[str, str]]) -> bool:
             # A count ("how many officers", "berapa korban") is not answered by a span of time:
             # "dalam kurun waktu empat tahun" states no number of officers.
-            return any(n not in given and (sort == want if want else sort != "duration") for n, sort in qty)
+            return any(n not in given and (sort in want if want else sort != "duration") for n, sort in qty)
 
         if not in_year:
             return stated(self.qty[row])

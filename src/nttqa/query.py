@@ -55,7 +55,7 @@ class QueryInfo:
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
     term: str = ""  # for a definition, the term to define: "people smuggling" in "How does the thesis define people smuggling?"
-    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "person" (a name) | "number" (of a law) | "rank" | ""
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "number" (of a law) | "rank" | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -285,6 +285,10 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                             r"berapa (?:tahun|bulan|minggu|hari)(?! (?:ini|itu|lalu))|selama berapa)\b", re.I)),
     ("money", re.compile(r"\b(?:budget|funding|funds?|cost|costs|spent|spend|money|donat\w*|grants?|salary|fines?|"
                          r"anggaran|dana|biaya|donasi|hibah|gaji|denda|uang)\b", re.I)),
+    # Last, after a duration or a sum of money alone: "What prison terms and fines does the law
+    # set?", "Apa sanksi pidananya?" are answered by a term in prison or a fine, either one.
+    ("penalty", re.compile(r"\b(?:prison (?:terms?|sentences?)|jail (?:terms?|time)|penalt(?:y|ies)|punishments?|fines?|"
+                           r"hukuman|pidana penjara|ancaman pidana|sanksi pidana\w*|denda)\b", re.I)),
 ]
 
 
@@ -293,7 +297,7 @@ def wants(text: str, kind: str) -> str:
     ("berapa", or one that names a year without asking when) "share" or "money"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
-        if (name in ("person", "number", "duration", "rank") or figure) and pat.search(text):
+        if (name in ("person", "number", "penalty", "duration", "rank") or figure) and pat.search(text):
             return name
     return ""
 
