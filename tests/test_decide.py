@@ -627,3 +627,17 @@ def test_a_penalty_must_be_stated_as_a_term_or_a_fine(pipeline, q) -> None:
     penalty = ans.retriever.understand("What punishment does the anti-trafficking law set?")
     rows = _rows(ans, lambda t: "Rp 120.000.000" in t)
     assert rows and ans.facts.states_measure(rows[0], penalty)
+
+
+@pytest.mark.parametrize("q", ["What does the 'recruitment monitoring' strategy of IOM involve?",
+                               "Apa isi strategi \u201cpemantauan rekrutmen\u201d dari IOM?"])
+def test_a_term_in_quotes_points_at_the_sentences_holding_it(pipeline, q) -> None:
+    ans = pipeline.answerer
+    info = ans.retriever.understand(q)
+    cover = ans.counterparts(q, info)
+    assert not any(w.endswith("'") for w in cover), cover  # the closing quote is no part of a word
+    rows = ans.quoted_rows(q, cover)
+    assert rows and len(rows) <= 3
+    assert any(ans.facts.text(r).startswith("C. Pemantauan rekrutmen") for r in rows)
+    answer = pipeline.ask(q)
+    assert not answer.refused and any("Pemantauan rekrutmen" in c.quote for c in answer.citations), answer.text

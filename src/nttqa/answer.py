@@ -83,6 +83,10 @@ _META = frozenset(analyze(
     "covered discuss discusses describe describes find read see mean means kind kinds type types sumber rujukan "
     "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima"))
 
+# A term in quotes: the opening quote after a space (not the apostrophe of "IOM's"), the closing
+# one before no letter.
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['\"‘“]([^'\"‘’“”]{2,80}?)['\"’”](?![A-Za-z])")
+
 QUOTE_FEATURES: tuple[str, ...] = (
     "sim",          # cosine of the sentence with the question
     "sim_z",        # the same within the question's own distribution over every sentence
@@ -188,6 +192,7 @@ class Answerer:
         """The words that say what is asked about (not question words, stop words or numbers)."""
         out = []
         for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F'-]*", question):
+            w = w.rstrip("'-")  # a closing quote ("the 'recruitment monitoring' strategy") is no part of the word
             terms = analyze(w)
             if terms and not (set(terms) <= _META) and not w.isdigit() and (len(w) > 2 or w.isupper()):
                 out.append(w)
@@ -208,6 +213,20 @@ class Answerer:
             for w, terms in zip(lost, self.retriever.neighbours(lost)):
                 out[w] |= terms
         return out
+
+    def quoted_rows(self, question: str, cover: Mapping[str, set[str]]) -> frozenset[int]:
+        """The sentences holding a term the question puts in quotes ("what does the 'recruitment
+        monitoring' strategy involve?"), every word of it or a counterpart, when at most three do:
+        the question names that thing as exactly as a rare name does."""
+        out: set[int] = set()
+        for m in _QUOTED.finditer(question):
+            words = [w for w in self.content_words(m.group(1)) if w in cover]
+            if not words:
+                continue
+            rows = [r for r, terms in enumerate(self.facts.terms) if all(cover[w] & terms for w in words)]
+            if len(rows) <= 3:
+                out.update(rows)
+        return frozenset(out)
 
     def missing_names(self, question: str, info: QueryInfo,
                       cover: Mapping[str, set[str]] | None = None,
@@ -301,7 +320,8 @@ class Answerer:
         docs = tuple(docs) if docs else None
         near = self.facts.near_years(self.facts.absent_years(question, info, docs), self.params.partial_window,
                                      docs) if info.years else []
-        number_rows = self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question)
+        number_rows = (self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question)
+                       | self.quoted_rows(question, cover))
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
                 sim = float(all_sims[row])
