@@ -641,3 +641,14 @@ def test_a_term_in_quotes_points_at_the_sentences_holding_it(pipeline, q) -> Non
     assert any(ans.facts.text(r).startswith("C. Pemantauan rekrutmen") for r in rows)
     answer = pipeline.ask(q)
     assert not answer.refused and any("Pemantauan rekrutmen" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize("q", ["How does IOM's Victim Assistance Fund help victims?",
+                               "Apa yang diberikan IOM lewat Dana Bantuan Korban?"])
+def test_a_name_of_several_capitalised_words_points_at_the_sentences_holding_it(pipeline, q) -> None:
+    # Its English words meet their Indonesian counterparts: "Victim Assistance Fund" ~ "Dana Bantuan Korban".
+    ans = pipeline.answerer
+    info = ans.retriever.understand(q)
+    rows = ans.quoted_rows(q, ans.counterparts(q, info))
+    assert rows and len(rows) <= 3
+    assert any("Dana Bantuan Korban" in ans.facts.text(r) for r in rows)

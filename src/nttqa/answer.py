@@ -85,6 +85,7 @@ _META = frozenset(analyze(
 
 # A term in quotes: the opening quote after a space (not the apostrophe of "IOM's"), the closing
 # one before no letter.
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"‘“]([^'\"‘’“”]{2,80}?)['\"’”](?![A-Za-z])")
 
 QUOTE_FEATURES: tuple[str, ...] = (
@@ -219,8 +220,17 @@ class Answerer:
         monitoring' strategy involve?"), every word of it or a counterpart, when at most three do:
         the question names that thing as exactly as a rare name does."""
         out: set[int] = set()
-        for m in _QUOTED.finditer(question):
-            words = [w for w in self.content_words(m.group(1)) if w in cover]
+        terms = [m.group(1) for m in _QUOTED.finditer(question)]
+        # A name of several capitalised words names a thing as exactly ("Victim Assistance Fund",
+        # "Dana Bantuan Korban"); the question's opening word is no part of it.
+        for m in _CAPITALISED.finditer(question):
+            words = m.group().split()
+            if sentence_initial(question, m.start()):
+                words = words[1:]
+            if len(words) >= 2:
+                terms.append(" ".join(words))
+        for term in terms:
+            words = [w for w in self.content_words(term) if w in cover]
             if not words:
                 continue
             rows = [r for r, terms in enumerate(self.facts.terms) if all(cover[w] & terms for w in words)]
