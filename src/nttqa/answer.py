@@ -83,9 +83,10 @@ _META = frozenset(analyze(
     "covered discuss discusses describe describes find read see mean means kind kinds type types sumber rujukan "
     "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima"))
 
+# A run of capitalised words ("Victim Assistance Fund").
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 # A term in quotes: the opening quote after a space (not the apostrophe of "IOM's"), the closing
 # one before no letter.
-_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"‘“]([^'\"‘’“”]{2,80}?)['\"’”](?![A-Za-z])")
 
 QUOTE_FEATURES: tuple[str, ...] = (
@@ -203,16 +204,23 @@ class Answerer:
         """Analysed terms the thesis may use for each content word: the word's own stem, its
         glossary counterparts (translations for English, abbreviation spellings both ways)."""
         words = self.content_words(question)
-        out = {w: set(analyze(w)) for w in words}
-        for phrase, alts in self.retriever.glossary.pairs(question, info.lang):
-            alt_terms = set().union(*(set(analyze(a)) for a in alts)) if alts else set()
-            for w in words:
-                if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", phrase, re.I):
-                    out[w] |= alt_terms
+        glossary = self._glossary_terms(question, words, info.lang)
+        out = {w: set(analyze(w)) | glossary[w] for w in words}
         if info.lang != "id":
             lost = [w for w in words if not self.facts.known(w, out[w])]
             for w, terms in zip(lost, self.retriever.neighbours(lost)):
                 out[w] |= terms
+        return out
+
+    def _glossary_terms(self, text: str, words: Sequence[str], lang: str) -> dict[str, set[str]]:
+        """The analysed glossary counterparts of each of ``words`` within ``text``: those of every
+        glossary phrase found in ``text`` that holds the word."""
+        out: dict[str, set[str]] = {w: set() for w in words}
+        for phrase, alts in self.retriever.glossary.pairs(text, lang):
+            alt_terms = set().union(*(set(analyze(a)) for a in alts)) if alts else set()
+            for w in words:
+                if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", phrase, re.I):
+                    out[w] |= alt_terms
         return out
 
     def quoted_rows(self, question: str, cover: Mapping[str, set[str]]) -> frozenset[int]:
@@ -233,7 +241,7 @@ class Answerer:
             words = [w for w in self.content_words(term) if w in cover]
             if not words:
                 continue
-            rows = [r for r, terms in enumerate(self.facts.terms) if all(cover[w] & terms for w in words)]
+            rows = [r for r, held in enumerate(self.facts.terms) if all(cover[w] & held for w in words)]
             if len(rows) <= 3:
                 out.update(rows)
         return frozenset(out)
@@ -394,9 +402,7 @@ class Answerer:
             # specific word, or a counterpart in either language (a term is often English inside
             # an Indonesian question), stands in the defining sentence.
             key = max(term, key=lambda w: spec[w])
-            alts = [a for phrase, found in self.retriever.glossary.pairs(info.term, "en")
-                    if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", phrase, re.I) for a in found]
-            terms = cover[key] | set().union(*(set(analyze(a)) for a in alts))
+            terms = cover[key] | self._glossary_terms(info.term, [key], "en")[key]
             # An acronym's spelling-out defines that acronym, not the words around it.
             defines = self.facts.defines if key.isupper() else self.facts.defines_in_words
             needs = lambda r: defines[r] and bool(terms & self.facts.terms[r])  # noqa: E731

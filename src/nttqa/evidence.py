@@ -24,7 +24,6 @@ from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, split_sentences,
                             sentence_initial, whole_number, year_spans)
 
-_RANGE = YEAR_SPAN  # a year that is one end of a range stands for the range, not alone
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
                  r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozens?")
@@ -72,8 +71,8 @@ def _has_word(text: str, word: str) -> bool:
 
 
 def _lone_years(text: str) -> frozenset[int]:
-    """The years ``text`` names standing alone, not as one end of a range."""
-    return frozenset(int(y) for y in _LONE_YEAR.findall(_RANGE.sub(" ", text)))
+    """The years ``text`` names standing alone, not as one end of a range (which stands for the range)."""
+    return frozenset(int(y) for y in _LONE_YEAR.findall(YEAR_SPAN.sub(" ", text)))
 
 
 def number_key(text: str) -> str:
