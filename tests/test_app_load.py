@@ -23,6 +23,12 @@ QUESTIONS = [
 ]
 
 
+async def _settled(page) -> None:
+    """Wait until the app's script run has ended (Streamlit's running indicator is gone)."""
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+
+
 async def _session(browser, url: str, n: int) -> list[float]:
     ctx = await browser.new_context(viewport={"width": 1100, "height": 900})
     page = await ctx.new_page()
@@ -31,16 +37,20 @@ async def _session(browser, url: str, n: int) -> list[float]:
         await page.goto(url, wait_until="domcontentloaded")
         box = page.locator('[data-testid="stChatInputTextArea"]')
         await box.wait_for(state="visible", timeout=120_000)
+        answers = page.locator(".nttqa-answer, .nttqa-refusal")
         for k in range(2):
             q = QUESTIONS[(n + k) % len(QUESTIONS)]
-            answers = page.locator(".nttqa-answer, .nttqa-refusal")
-            before = await answers.count()
             t0 = time.monotonic()
             await box.fill(q)
             await box.press("Enter")
-            await answers.nth(before).wait_for(state="visible", timeout=180_000)
+            # The k-th question's reply is the k-th one on the page.  Counting the replies just
+            # before asking raced with the rerun that follows an answer, when Streamlit shows
+            # the old element and its new copy at once.
+            await answers.nth(k).wait_for(state="visible", timeout=180_000)
             times.append(time.monotonic() - t0)
+            await _settled(page)
             assert await page.locator('[data-testid="stException"]').count() == 0
+        assert await answers.count() == 2
         assert await page.locator(".nttqa-cite").count() >= 1
     finally:
         await ctx.close()
