@@ -275,7 +275,8 @@ def test_a_document_word_beside_an_unknown_topic_is_no_question_about_the_docume
 
 
 @pytest.mark.parametrize("q", ["What does Chapter II of the thesis cover?", "Bab III membahas apa?",
-                               "How many chapters does the thesis have?"])
+                               "How many chapters does the thesis have?", "What is the number of chapters?",
+                               "Berapa jumlah bab dalam skripsi ini?"])
 def test_questions_about_the_thesis_structure_are_answered(pipeline, q) -> None:
     from nttqa.query import analyze_question
 
@@ -354,6 +355,26 @@ def test_shipped_models_load_and_name_their_features(pipeline) -> None:
 
     assert qm is not None and qm.features == QUOTE_FEATURES
     assert am.embedder == pipeline.embedder.id
+
+
+@pytest.mark.parametrize("q, restates", [
+    ("Who drafted the regional action plan against trafficking with the NTT government?", True),
+    ("Apa peran IOM dalam penyusunan Perda anti perdagangan manusia?", True),
+    ("What does the thesis conclude?", False),
+    ("Apa kesimpulan skripsi ini?", False),
+])
+def test_the_conclusion_ranks_down_unless_it_is_asked_for(pipeline, q, restates) -> None:
+    # The conclusion restates what the chapters before it discuss: a question that does not ask
+    # for it is answered where the thesis discusses it; the shipped rank model weighs it so.
+    r = pipeline.retriever
+    info = r.understand(q)
+    parts = r._boost_parts(info, q)
+    concl = [i for i, c in enumerate(r.store.chunks) if "kesimpulan" in c.section_title.lower()]
+    assert concl and bool(parts["restates"][concl].all()) is restates
+    assert parts["restates"].sum() == (len(concl) if restates else 0)
+    rm = load_model(kind="rank")
+    assert rm is not None and "restates" in rm.features
+    assert rm.weights[rm.features.index("restates")] < 0
 
 
 def test_no_gold_question_or_id_in_code_or_data() -> None:

@@ -107,7 +107,8 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
     ("question", re.compile(r"\bresearch questions?\b|\brumusan masalah\b|\bpertanyaan penelitian\b", re.I)),
     ("conclusion", re.compile(r"\bconclu(?:sion|sions|de|des|ded)\b|\bkesimpulan\w*\b|\bmenyimpulkan\b", re.I)),
     ("recommendation", re.compile(r"\brecommend\w*\b|\brekomendasi\w*\b|\bsaran\b", re.I)),
-    ("structure", re.compile(r"\bhow many chapters\b|\bberapa (?:banyak )?bab\b|\bsistematika\b|"
+    ("structure", re.compile(r"\bhow many chapters\b|\bnumber of chapters\b|\bberapa (?:banyak )?bab\b|"
+                             r"\b(?:jumlah|banyaknya) bab\b|\bsistematika\b|"
                              r"\b(?:structure|outline|organi[sz]ation) of (?:the|this) (?:thesis|study)\b|"
                              r"\bwhat does (?:chapter|bab) [ivx\d]+\b.{0,25}\b(?:cover|discuss|contain|deal with)|"
                              r"\b(?:chapter|bab) [ivx\d]+ (?:covers?|discuss\w*|membahas|berisi|isinya)\b", re.I)),

