@@ -36,7 +36,7 @@ from nttqa.decide import Model, load_model
 from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import QueryInfo
+from nttqa.query import QueryInfo, is_part, without_parts
 from nttqa.textutil import analyze, find_refs, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
@@ -81,7 +81,8 @@ _META = frozenset(analyze(
     "please tolong dong ya sih kah english indonesian inggris indonesia many much number jumlah "
     "cite cites cited citation source sources reference references back backs support supports cover covers "
     "covered discuss discusses describe describes find read see mean means kind kinds type types sumber rujukan "
-    "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima"))
+    "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima "
+    "isi berisi content contents summarise summarize summary ringkas ringkasan ringkaskan"))
 
 # A run of capitalised words ("Victim Assistance Fund").
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
@@ -562,6 +563,11 @@ class Answerer:
         if info.about and not a.features["miss_info"]:
             # The document always answers questions about itself, unless they name what it never
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
+            return "", ()
+        if info.parts and not self.content_words(without_parts(question)) and any(
+                is_part(h.chunk.chapter, h.chunk.section_title, info.parts) for h in a.hits[:1]):
+            # "What is the theoretical framework?", "Apa isi tinjauan pustaka?": a question that
+            # asks for a part of the thesis and nothing within it is answered by that part.
             return "", ()
         absent = self.facts.absent_years(question, info, a.docs)
         if info.what_is_said and not absent and not a.missing_names and any(

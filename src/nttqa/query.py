@@ -79,9 +79,9 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:buat(?:kan|lah)?|tulis(?:kan|lah)?|ceritakan)\b.{0,15}\b(?:cerita|puisi|dongeng|lelucon)\b", re.I)),
     # The bot's own opinion: second person only ("what does the author think" is a question).
     ("opinion", re.compile(
-        r"\b(?:in your (?:own |personal )?(?:opinion|view)|what do you (?:think|feel|believe)|do you (?:think|believe|agree)|"
-        r"your (?:own |personal )?(?:opinion|view|take)|"
-        r"menurut(?:mu| kamu| anda| lo| lu)|pendapat(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
+        r"\b(?:in your (?:own |personal )?(?:opinion|view)|what do you (?:personally |really |honestly )?(?:think|feel|believe)|"
+        r"do you (?:personally |really |honestly )?(?:think|believe|agree)|your (?:own |personal )?(?:opinion|view|take)|"
+        r"menurut(?:mu| kamu| anda| lo| lu)|(?:pendapat|opini)(?: pribadi)?(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
     # Live information ("today's exchange rate", "berita hari ini"): a thesis is fixed in its time.
     ("current", re.compile(r"\b(?:today'?s?|right now|as of now|real[- ]time|hari ini|sekarang ini|saat ini juga|detik ini)\b",
                            re.I)),
@@ -148,6 +148,20 @@ PART_SECTIONS: dict[str, tuple[str, ...]] = {
 def named_parts(text: str) -> tuple[str, ...]:
     """The parts of the thesis a question names to be answered from (``PART_SECTIONS``)."""
     return tuple(name for name, pat in _PARTS if pat.search(text))
+
+
+def is_part(chapter: str, section_title: str, parts: Sequence[str]) -> bool:
+    """Whether a section (by its chapter and title) is one of the named ``parts``."""
+    heading = f"{chapter} {section_title}".lower()
+    return any(w in heading for p in parts for w in PART_SECTIONS.get(p, ()))
+
+
+def without_parts(text: str) -> str:
+    """``text`` without the words that name a part of the thesis: they say where to read ("di
+    kerangka pemikiran"), which the part's passages satisfy by being that part, not by using them."""
+    for _name, pat in _PARTS:
+        text = pat.sub(" ", text)
+    return text
 
 
 # Section-title words (stemmed by the caller) that answer each kind of document question.
