@@ -145,6 +145,15 @@ def years_text(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in ys)
 
 
+def _same_span(info: QueryInfo, spans: Collection[tuple[int, int]]) -> bool:
+    """One of ``spans`` is the range of years the question asks: the same range ("2014-2018"), or
+    every year of it named one by one ("in 2016 and 2017" for "2016 hingga 2017")."""
+    if info.year_spans & set(spans):
+        return True
+    asked = set(info.years)
+    return len(asked) > 1 and any(set(range(a, b + 1)) == asked for a, b in spans)
+
+
 class SentenceFacts:
     """The facts of every sentence of a corpus (rows as in ``store.sentences``) and of the
     corpus as a whole: its words and spelling keys, the years its running text names, the
@@ -282,7 +291,7 @@ class SentenceFacts:
             return stated(self.qty[row])
         if not self.names_year(row, info):
             return False
-        named = [qty for ys, spans, qty in self.items[row] if set(info.years) & ys or info.year_spans & spans]
+        named = [qty for ys, spans, qty in self.items[row] if set(info.years) & ys or _same_span(info, spans)]
         # The year may head the list rather than an item ("Pada tahun 2014: - 300 perempuan; - ...").
         return any(stated(qty) for qty in named) if named else stated(self.qty[row])
 
@@ -310,9 +319,9 @@ class SentenceFacts:
 
     def names_year(self, row: int, info: QueryInfo) -> bool:
         """The sentence names a year the question asks about, or the same range of years: a
-        question "in 2014-2018" is met by a sentence "dari tahun 2014-2018", which names no
-        single year of it."""
-        return bool(set(info.years) & self.years[row]) or bool(info.year_spans & self.spans[row])
+        question "in 2014-2018" (or "in 2016 and 2017") is met by a sentence "dari tahun
+        2014-2018" ("2016 hingga 2017"), which names no single year of it."""
+        return bool(set(info.years) & self.years[row]) or _same_span(info, self.spans[row])
 
     def states_date(self, row: int, info: QueryInfo) -> bool:
         """The sentence holds a date; for "when"/"kapan" one the question does not already name."""
