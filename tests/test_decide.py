@@ -431,6 +431,9 @@ def test_loan_word_spelling_meets_indonesian_forms() -> None:
         assert fold(en) == fold(ind), (en, ind)
     assert fold("bread") != fold("berada")
     assert information("photosynthesis", "en") > information("took", "en")
+    # A chat spelling is rarer in print than its standard form, but says no more about the topic.
+    for chat, std in (("dipake", "dipakai"), ("nanganin", "menangani"), ("gimana", "bagaimana")):
+        assert information(chat, "id") == information(std, "id"), chat
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, split_sentences,
-                            sentence_initial, whole_number, year_spans)
+                            sentence_initial, standard, whole_number, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -110,8 +110,9 @@ def fold(word: str) -> str:
 
 def information(word: str, lang: str) -> float:
     """How much a word says about the topic: rare words say much ("photosynthesis"), everyday
-    words little ("took"): 8 minus its Zipf frequency in the asker's language, at least 0.5."""
-    return max(0.5, 8.0 - zipf(word.lower(), lang))
+    words little ("took"): 8 minus its Zipf frequency in the asker's language, at least 0.5.  A
+    chat spelling says as much as its standard form ("dipake" as "dipakai")."""
+    return max(0.5, 8.0 - zipf(standard(word.lower()), lang))
 
 
 @functools.lru_cache(maxsize=65536)

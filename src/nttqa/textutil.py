@@ -386,6 +386,14 @@ def _stem(words: list[str]) -> list[str]:
     return eng.stemWords(ind.stemWords(words))
 
 
+def standard(word: str) -> str:
+    """The standard spelling of a lower-case chat word ("dipake" -> "dipakai"), else the word."""
+    global _INFORMAL
+    if _INFORMAL is None:
+        _INFORMAL = _informal()
+    return _INFORMAL.get(word, word)
+
+
 def analyze(text: str) -> list[str]:
     """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
     global _STOP, _INFORMAL
