@@ -197,6 +197,9 @@ def test_a_part_named_beside_something_the_thesis_never_mentions_is_still_refuse
     # is a number given for that year, not any sentence dated so.
     ("police figures on trafficking victims in NTT in 2017", "figure"), ("statistik korban TPPO NTT 2015", "figure"),
     ("Who is a key figure in IOM's work in NTT?", "fact"),
+    # Indonesian nouns carry no plural: "apa penyebab" asks for the causes, as "what causes" does.
+    ("Apa penyebab perdagangan manusia di NTT?", "list"), ("What causes trafficking in NTT?", "list"),
+    ("Apa alasan penulis memilih NTT?", "list"), ("What are the reasons the author chose NTT?", "list"),
 ])
 def test_a_year_asked_for_in_keywords_is_a_year_question(q, kind) -> None:
     from nttqa.query import question_kind

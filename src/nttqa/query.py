@@ -30,7 +30,9 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"hambatan|intinya|tujuan penelitian)\b", re.I)),
     ("list", re.compile(r"\b(what are|which are|list|name the|what (?:did|does) .{1,40} do|what roles|"
                         r"sebutkan|apa saja|siapa saja|mana saja|kegiatan apa|upaya apa|langkah|strategi|"
-                        r"reasons|causes|factors|steps|activities|measures|ways)\b", re.I)),
+                        r"reasons|causes|factors|steps|activities|measures|ways|"
+                        # Indonesian nouns carry no plural: "apa penyebab ..." asks for the causes.
+                        r"penyebab\w*|faktor\w*|alasan\w*)\b", re.I)),
     ("year", _YEAR_QUESTION),
 ]
 
