@@ -565,7 +565,7 @@ class Answerer:
             # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
             return "", ()
         if info.parts and not self.content_words(without_parts(question)) and any(
-                is_part(h.chunk.chapter, h.chunk.section_title, info.parts) for h in a.hits[:1]):
+                is_part(f"{h.chunk.chapter} {h.chunk.section_title}".lower(), info.parts) for h in a.hits[:1]):
             # "What is the theoretical framework?", "Apa isi tinjauan pustaka?": a question that
             # asks for a part of the thesis and nothing within it is answered by that part.
             return "", ()

@@ -152,9 +152,8 @@ def named_parts(text: str) -> tuple[str, ...]:
     return tuple(name for name, pat in _PARTS if pat.search(text))
 
 
-def is_part(chapter: str, section_title: str, parts: Sequence[str]) -> bool:
-    """Whether a section (by its chapter and title) is one of the named ``parts``."""
-    heading = f"{chapter} {section_title}".lower()
+def is_part(heading: str, parts: Sequence[str]) -> bool:
+    """Whether a section, by its lower-case heading (chapter and titles), is one of the named ``parts``."""
     return any(w in heading for p in parts for w in PART_SECTIONS.get(p, ()))
 
 

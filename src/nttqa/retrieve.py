@@ -28,7 +28,7 @@ import numpy as np
 from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
-from nttqa.query import ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about
+from nttqa.query import ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about, is_part
 from nttqa.textutil import YEAR, whole_number
 from nttqa.types import Chunk, Hit
 
@@ -166,8 +166,7 @@ class Retriever:
         self._about = {kind: np.array([answers_about(c.chapter, c.section_title, kind) for c in self._chunks], dtype=bool)
                        for kind in ABOUT_SECTIONS}
         headings = _headings(self._chunks)
-        self._parts = {name: np.array([any(w in h for w in words) for h in headings], dtype=bool)
-                       for name, words in PART_SECTIONS.items()}
+        self._parts = {name: np.array([is_part(h, (name,)) for h in headings], dtype=bool) for name in PART_SECTIONS}
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = 512  # question vectors kept; 0 turns the cache off (the bench measures without it)
         self._qlock = threading.Lock()

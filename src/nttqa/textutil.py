@@ -8,6 +8,7 @@ question's coverage, the glossary).  This module owns PyStemmer.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -133,10 +134,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 YEAR = r"(?:1[89]|20)\d\d"
 # The years a passage speaks of (its metadata, ``Chunk.years``) lie in a narrower window: a
 # thesis on 2014-2018 mentions 1945 or 2030, and a "1000" or "1200 korban" is no year.
-_YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20[0-4]\d)(?![\d%])")
-
-
 _Y = r"19[4-9]\d|20[0-4]\d"
+_YEAR = re.compile(rf"(?<![\d.,/])({_Y})(?![\d%])")
+
 # A range of years as written in either language: "2014-2018", "2014 hingga 2018", "dari tahun
 # 2016 sampai tahun 2017", "from 2014 to 2018", "between 2014 and 2018", "antara tahun 2014 dan
 # 2018".  "and"/"dan" make a range only after "between"/"antara": "in 2014 and 2018" names two years.
@@ -360,9 +360,7 @@ def _stopwords() -> frozenset[str]:
 
 
 _STOP: frozenset[str] | None = None
-_INFORMAL: dict[str, str] | None = None
-
-
+@functools.lru_cache(maxsize=1)
 def _informal() -> dict[str, str]:
     text = resources.files("nttqa.data").joinpath("informal_id.tsv").read_text(encoding="utf-8")
     pairs = (ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
@@ -388,22 +386,18 @@ def _stem(words: list[str]) -> list[str]:
 
 def standard(word: str) -> str:
     """The standard spelling of a lower-case chat word ("dipake" -> "dipakai"), else the word."""
-    global _INFORMAL
-    if _INFORMAL is None:
-        _INFORMAL = _informal()
-    return _INFORMAL.get(word, word)
+    return _informal().get(word, word)
 
 
 def analyze(text: str) -> list[str]:
     """Lower-case words (acronyms, numbers and years kept), stop words dropped, stemmed."""
-    global _STOP, _INFORMAL
+    global _STOP
     if _STOP is None:
         _STOP = _stopwords()
-    if _INFORMAL is None:
-        _INFORMAL = _informal()
+    informal = _informal()
     # Letters of any alphabet (a Latin-1 "Peñalosa" stays one word), digits, decimals; chat
     # spellings read as the standard word ("nanganin" as "menangani", "gak" as "tidak").
-    words = [_INFORMAL.get(w, w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
+    words = [informal.get(w, w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
     words = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stem(words)
 
