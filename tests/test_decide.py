@@ -713,3 +713,18 @@ def test_a_name_of_several_capitalised_words_points_at_the_sentences_holding_it(
     rows = ans.quoted_rows(q, ans.counterparts(q, info))
     assert rows and len(rows) <= 3
     assert any("Dana Bantuan Korban" in ans.facts.text(r) for r in rows)
+
+
+def test_the_threshold_is_smoothed_but_refuses_no_more_than_allowed() -> None:
+    rng = np.random.default_rng(3)
+    probs = np.concatenate([rng.uniform(0.3, 1.0, 100), rng.uniform(0.0, 0.6, 30)])
+    y = np.array([1] * 100 + [0] * 30)
+    t = threshold_for(probs, y, max_false_refusal=0.04)
+    assert (probs[y == 1] < t).sum() <= 4
+    assert t == threshold_for(probs, y, max_false_refusal=0.04)  # the same rows, the same cut
+    # One row moved among the lowest answerable moves the cut less than it moves the 5th lowest.
+    moved = probs.copy()
+    low = np.argsort(np.where(y == 1, probs, np.inf))
+    moved[low[4]] = probs[low[5]] - 1e-6
+    raw = lambda p: np.sort(p[y == 1])[4]
+    assert abs(threshold_for(moved, y, 0.04) - t) <= abs(raw(moved) - raw(probs)) + 1e-9

@@ -59,6 +59,7 @@ SIGNS: dict[str, int] = {
 }
 
 # The shipped models: P(answerable) for a question, P(holds the evidence) for a sentence.
+_BOOTSTRAP = 256  # resamples behind a threshold
 MODEL_FILES = {"answerability": "answerability.json", "quote": "quote_model.json", "rank": "rank_model.json"}
 
 
@@ -206,7 +207,8 @@ def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
 
 def threshold_for(probs: np.ndarray, y: np.ndarray, max_false_refusal: float,
                   free: np.ndarray | None = None) -> float:
-    """The highest threshold that refuses at most ``max_false_refusal`` of the answerable rows.
+    """The highest threshold that refuses at most ``max_false_refusal`` of the answerable rows,
+    smoothed over bootstrap resamples.
 
     ``free`` marks the rows the exact rules leave to the model; the others are answered or
     refused whatever the threshold, so only free answerable rows can be refused by it (the
@@ -216,6 +218,11 @@ def threshold_for(probs: np.ndarray, y: np.ndarray, max_false_refusal: float,
     pos = np.sort(probs[(y == 1) & free])
     if not len(pos):
         return 0.5
-    # Refused when p < threshold: the threshold may sit just above the `allowed` lowest.
-    cut = pos[allowed] if allowed < len(pos) else pos[-1]
+    # Refused when p < threshold: the threshold may sit just above the `allowed` lowest. One
+    # order statistic of a hundred probabilities jumps with the few rows around it, so the cut
+    # is its mean over bootstrap resamples of the rows (fixed seed: the same rows give the same
+    # cut), and never above the rows' own: it still refuses no more than allowed.
+    k = min(allowed, len(pos) - 1)
+    rows = np.random.default_rng(0).integers(0, len(pos), size=(_BOOTSTRAP, len(pos)))
+    cut = min(float(pos[k]), float(np.partition(pos[rows], k, axis=1)[:, k].mean()))
     return float(max(1e-6, cut - 1e-9))
