@@ -171,3 +171,35 @@ def test_a_range_of_years_written_in_words_is_a_range(text, span) -> None:
 def test_two_years_joined_by_and_are_no_range() -> None:
     from nttqa.textutil import year_spans, years
     assert not year_spans("What happened in 2014 and 2018?") and years("in 2014 and 2018") == (2014, 2018)
+
+
+@pytest.mark.parametrize("word,spelling", [
+    ("organizations", "organisasi"), ("responsive", "responsif"), ("psychology", "psikologi"),
+    ("capacity", "kapasitas"), ("exploitation", "eksploitasi"), ("commission", "komisi"),
+    ("national", "nasional"), ("strategies", "strategi"), ("protection", "proteksi"),
+])
+def test_an_english_word_is_spelled_as_indonesian_borrows_it(word, spelling) -> None:
+    from nttqa.textutil import loan_spellings
+
+    assert spelling in loan_spellings(word)
+
+
+def test_false_friends_and_short_spellings_are_no_loan_spellings() -> None:
+    from nttqa.textutil import loan_spellings
+
+    # "policy" is "kebijakan"; "polisi" is the police.  "city" -> "siti" is a name, not a city.
+    assert "polisi" not in loan_spellings("policy") + loan_spellings("policies")
+    assert loan_spellings("city") == () and loan_spellings("it") == ()
+
+
+def test_an_english_word_finds_the_thesis_word_it_is_borrowed_as(pipeline) -> None:
+    from nttqa.textutil import analyze
+
+    r = pipeline.retriever
+    responsive, rehab, policy = r.loanwords(["responsive", "rehabilitation", "policy"])
+    assert set(analyze("responsif")) <= responsive and set(analyze("rehabilitasi")) <= rehab
+    assert not policy  # the thesis says "polisi" only of the police
+    q = "Is the provincial government responsive to the problem?"
+    assert set(analyze("responsif")) <= set(r.neighbour_expansion(q, r.understand(q)))
+    cover = pipeline.answerer.counterparts(q, r.understand(q))
+    assert set(analyze("responsif")) <= cover["responsive"]

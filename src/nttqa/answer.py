@@ -159,7 +159,7 @@ def _for_embedder(model: Model | None, embedder_id: str) -> Model | None:
 
 class Searcher(Protocol):
     """What the answerer asks of retrieval, and all it asks: the question understood, its
-    vector, the best passages, glossary counterparts and embedding neighbours of its words
+    vector, the best passages, glossary counterparts, loan spellings and embedding neighbours of its words
     (``retrieve.Retriever`` is one).  The answerer reads no retriever internals."""
 
     store: StoredCorpus
@@ -172,6 +172,7 @@ class Searcher(Protocol):
                diversify: bool | None = None, qvec: np.ndarray | None = None,
                docs: Collection[str] | None = None) -> list[Hit]: ...
     def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]: ...
+    def loanwords(self, words: Sequence[str]) -> list[frozenset[str]]: ...
 
 
 class Answerer:
@@ -203,11 +204,15 @@ class Answerer:
 
     def counterparts(self, question: str, info: QueryInfo) -> dict[str, set[str]]:
         """Analysed terms the thesis may use for each content word: the word's own stem, its
-        glossary counterparts (translations for English, abbreviation spellings both ways)."""
+        glossary counterparts (translations for English, abbreviation spellings both ways), and
+        for an English word its Indonesian loan spelling and, when the thesis has none of these,
+        its embedding neighbours."""
         words = self.content_words(question)
         glossary = self._glossary_terms(question, words, info.lang)
         out = {w: set(analyze(w)) | glossary[w] for w in words}
         if info.lang != "id":
+            for w, terms in zip(words, self.retriever.loanwords(words)):
+                out[w] |= terms
             lost = [w for w in words if not self.facts.known(w, out[w])]
             for w, terms in zip(lost, self.retriever.neighbours(lost)):
                 out[w] |= terms

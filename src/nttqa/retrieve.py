@@ -29,7 +29,7 @@ from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
 from nttqa.query import ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about, is_part
-from nttqa.textutil import YEAR, whole_number
+from nttqa.textutil import YEAR, loan_spellings, whole_number
 from nttqa.types import Chunk, Hit
 
 
@@ -172,6 +172,7 @@ class Retriever:
         self._qlock = threading.Lock()
         self.neighbour_min = NEIGHBOUR_MIN.get(embedder.id, 0.0) if self.params.use_expansion else 0.0
         self._neighbours: dict[str, frozenset[str]] = {}
+        self._words: frozenset[str] | None = None  # the corpus' words, read once when first needed
 
     def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]:
         """For each word, the analysed terms of the corpus words nearest to it in the embedding
@@ -196,13 +197,23 @@ class Retriever:
             return [self._neighbours.get(k) or found.get(k, frozenset()) for k in keys]
         return [self._neighbours[k] for k in keys]
 
+    def loanwords(self, words: Sequence[str]) -> list[frozenset[str]]:
+        """For each English word, the analysed terms of the thesis words that spell it as
+        Indonesian borrows it ("responsive" -> "responsif", "capacity" -> "kapasitas")."""
+        if self._words is None:
+            self._words = frozenset(self.store.vocab_words)
+        known = self._words
+        return [frozenset(t for x in loan_spellings(w) if x in known for t in analyze(x)) for w in words]
+
     def neighbour_expansion(self, question: str, info: QueryInfo) -> list[str]:
-        """Thesis terms for the English words of a question that the thesis does not use."""
-        if info.lang == "id" or not self.neighbour_min:
+        """Thesis terms for the English words of a question: the Indonesian spelling of a
+        borrowed word, and the embedding neighbours of a word the thesis does not use."""
+        if info.lang == "id" or not self.params.use_expansion:
             return []
-        words = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]{3,}", question))
-                 if (t := analyze(w)) and not any(self.store.has_term(x) for x in t)]
-        return sorted({t for terms in self.neighbours(words) for t in terms})
+        words = list(dict.fromkeys(re.findall(r"[A-Za-z]{3,}", question)))
+        absent = [w for w in words if (t := analyze(w)) and not any(self.store.has_term(x) for x in t)]
+        near = self.neighbours(absent) if self.neighbour_min else []
+        return sorted({t for terms in [*self.loanwords(words), *near] for t in terms})
 
     def understand(self, question: str) -> QueryInfo:
         return analyze_question(question, self.glossary)

@@ -402,6 +402,52 @@ def analyze(text: str) -> list[str]:
     return _stem(words)
 
 
+# --- English words as Indonesian borrows them ----------------------------------------
+
+# English endings and the Indonesian spelling of the borrowed word's ending; one English
+# ending may have two ("psychological" -> "psikologis", "political" -> "politik").
+_LOAN_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("ization", "isasi"), ("isation", "isasi"), ("ction", "ksi"), ("ption", "psi"), ("tion", "si"),
+    ("sion", "si"), ("tional", "sional"), ("ity", "itas"), ("ive", "if"), ("ical", "is"), ("ical", "ik"),
+    ("ics", "ik"), ("ic", "ik"), ("ic", "is"), ("ism", "isme"), ("ist", "is"), ("ance", "ansi"),
+    ("ence", "ensi"), ("ancy", "ansi"), ("ency", "ensi"), ("ince", "insi"), ("ant", "an"), ("ent", "en"),
+    ("ure", "ur"), ("ary", "er"), ("y", "i"), ("e", ""),
+)
+_LOAN_LETTERS = (("sch", "sk"), ("ph", "f"), ("th", "t"), ("ch", "k"), ("ck", "k"), ("x", "ks"), ("qu", "kw"),
+                 ("q", "k"))
+# Regular spellings that make another Indonesian word: "policy" is "kebijakan", "polisi" the police.
+_FALSE_FRIENDS = frozenset({("policy", "polisi")})
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _loan_letters(word: str) -> str:
+    for a, b in _LOAN_LETTERS:
+        word = word.replace(a, b)
+    word = re.sub(r"c(?=[eiy])", "s", word).replace("c", "k").replace("y", "i")
+    return re.sub(r"([b-df-hj-np-tv-z])\1", r"\1", word)  # "commission" -> "komisi"
+
+
+def loan_spellings(word: str) -> tuple[str, ...]:
+    """How Indonesian would spell an English word it has borrowed, by the regular rules of
+    its spelling ("organizations" -> "organisasi", "responsive" -> "responsif", "psychology"
+    -> "psikologi"). Candidates only: the caller keeps those its text really uses."""
+    w = _singular(word.lower())
+    if not re.fullmatch(r"[a-z]{4,}", w):
+        return ()
+    out = [_loan_letters(w[: len(w) - len(end)] + ind) for end, ind in _LOAN_ENDINGS
+           if w.endswith(end) and len(w) - len(end) >= 2]
+    out.append(_loan_letters(w))
+    # Under five letters a spelling is as likely another word or a name ("city" -> "siti").
+    return tuple(x for x in dict.fromkeys(out) if x != w and len(x) >= 5 and (w, x) not in _FALSE_FRIENDS)
+
+
 def sentence_initial(text: str, start: int) -> bool:
     """Whether the word at ``start`` opens a sentence of ``text`` (markup aside): its capital
     says nothing about it being a name ("<b>Apa ...", "... perempuan? Siapa ...")."""
