@@ -154,3 +154,21 @@ def test_the_best_sentence_brings_the_one_that_goes_on_about_it(pipeline):
     a = pipeline.ask("Sirih pinang itu melambangkan apa bagi orang NTT?")
     quotes = [c.quote for c in a.citations]
     assert not a.refused and any("dua makna" in q for q in quotes)
+
+
+@pytest.mark.parametrize("q,chapter", [
+    ("Apa isi bab 3?", "III"), ("Apa isi BAB III?", "III"), ("What is in chapter four?", "IV"),
+    ("Bab dua berisi apa?", "II"), ("what is chapter 1 about", "I"),
+])
+def test_a_question_about_one_chapter_quotes_what_the_outline_says_of_it(pipeline, q, chapter) -> None:
+    # The outline (1.9 Sistematika) gives one sentence per chapter: that sentence answers, not
+    # a passage inside the chapter, nor a table that happens to be numbered the same.
+    ans = pipeline.answerer.answer(q)
+    assert not ans.refused and ans.citations
+    assert all(re.match(rf"BAB {chapter}\b", c.quote) for c in ans.citations), [c.quote[:40] for c in ans.citations]
+
+
+def test_a_chapter_named_with_a_topic_is_no_question_about_the_outline(pipeline) -> None:
+    info = pipeline.retriever.understand("What does chapter 3 say about the police?")
+    assert info.chapters == (3,) and info.about == ""
+    assert not pipeline.answerer.facts.outline_rows(info)

@@ -203,3 +203,13 @@ def test_an_english_word_finds_the_thesis_word_it_is_borrowed_as(pipeline) -> No
     assert set(analyze("responsif")) <= set(r.neighbour_expansion(q, r.understand(q)))
     cover = pipeline.answerer.counterparts(q, r.understand(q))
     assert set(analyze("responsif")) <= cover["responsive"]
+
+
+@pytest.mark.parametrize("q,chapters,about", [
+    ("What does chapter two cover?", (2,), "structure"), ("Apa isi dari bab tiga?", (3,), "structure"),
+    ("Apa isi BAB IV?", (4,), "structure"), ("What's in chapter 1?", (1,), "structure"),
+    ("Di bab 2, apa penyebab perdagangan manusia?", (2,), ""), ("What does chapter 3 say about Kupang?", (3,), ""),
+])
+def test_a_chapter_is_read_in_words_digits_or_roman_numerals(q, chapters, about) -> None:
+    info = analyze_question(q)
+    assert info.chapters == chapters and info.about == about

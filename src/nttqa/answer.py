@@ -344,8 +344,10 @@ class Answerer:
         docs = tuple(docs) if docs else None
         near = self.facts.near_years(self.facts.absent_years(question, info, docs), self.params.partial_window,
                                      docs) if info.years else []
-        number_rows = (self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question)
-                       | self.quoted_rows(question, cover))
+        # "Apa isi BAB III?": the outline's sentence on chapter III is the exact answer ("BAB III"
+        # read as a capitalised name would pin any sentence naming it).
+        number_rows = self.facts.outline_rows(info) or (
+            self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question) | self.quoted_rows(question, cover))
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
                 sim = float(all_sims[row])
@@ -471,8 +473,10 @@ class Answerer:
         p = self.params
         if pinned:
             named = [c for c in cands if c.row in pinned]
-            # "What does the thesis say about Malaysia?" is answered by what it says of Malaysia alone.
-            cands = named if named and info.what_is_said else named + [c for c in cands if c.row not in pinned]
+            # "What does the thesis say about Malaysia?" is answered by what it says of Malaysia alone,
+            # "Apa isi bab 3?" by what the outline says of chapter 3 alone.
+            alone = info.what_is_said or (info.about == "structure" and bool(info.chapters))
+            cands = named if named and alone else named + [c for c in cands if c.row not in pinned]
         sv = self.store.sentence_vectors
         asked = set(info.years)
         many = info.kind in ("list", "summary") or info.list_size > 1 or bool(info.about)

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 
-from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about
+from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, split_sentences,
                             sentence_initial, standard, whole_number, year_spans)
 
@@ -349,6 +349,14 @@ class SentenceFacts:
                 if len(rows) <= 3:
                     out.update(rows)
         return frozenset(out)
+
+    def outline_rows(self, info: QueryInfo) -> frozenset[int]:
+        """The outline's sentences on the chapters a question about the document's structure
+        names: "Apa isi bab 3?" is answered by "BAB III, menerangkan ...", not by chapter 3."""
+        if info.about != "structure" or not info.chapters:
+            return frozenset()
+        rx = chapter_names(info.chapters)
+        return frozenset(r for r in self.about_rows.get("structure", ()) if rx.search(self.text(r)))
 
     def rare_name_rows(self, question: str) -> frozenset[int]:
         """The sentences naming a name the question names (a capitalised word not starting a

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import DAY_MONTH, detect_language, roman_value, year_spans, years as _years
+from nttqa.textutil import DAY_MONTH, detect_language, roman, roman_value, year_spans, years as _years
 
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
@@ -93,6 +93,9 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"\bwill\b.{0,60}\bin the future\b|\bakan\b.{0,60}\b(?:di masa depan|di masa mendatang)\b", re.I)),
 ]
 
+# A chapter as a question names it: "chapter 3", "bab III", "chapter two", "bab tiga".
+_CHAPTER = r"(?:[ivx]+|\d|one|two|three|four|five|satu|dua|tiga|empat|lima)"
+
 # Questions about the document itself, with the sections that answer them (matched on
 # section titles, so any thesis with the usual headings works).
 _ABOUT: list[tuple[str, re.Pattern[str]]] = [
@@ -112,8 +115,10 @@ _ABOUT: list[tuple[str, re.Pattern[str]]] = [
     ("structure", re.compile(r"\bhow many chapters\b|\bnumber of chapters\b|\bberapa (?:banyak )?bab\b|"
                              r"\b(?:jumlah|banyaknya) bab\b|\bsistematika\b|"
                              r"\b(?:structure|outline|organi[sz]ation) of (?:the|this) (?:thesis|study)\b|"
-                             r"\bwhat does (?:chapter|bab) [ivx\d]+\b.{0,25}\b(?:cover|discuss|contain|deal with)|"
-                             r"\b(?:chapter|bab) [ivx\d]+ (?:covers?|discuss\w*|membahas|berisi|isinya)\b", re.I)),
+                             rf"\bwhat does (?:chapter|bab) {_CHAPTER}\b.{{0,25}}\b(?:cover|discuss|contain|deal with)|"
+                             rf"\bwhat(?:'s| is) (?:in )?(?:chapter|bab) {_CHAPTER}(?: about)?\s*[?.!]*$|"
+                             rf"\bisi(?:nya)?(?: dari)? bab {_CHAPTER}\b|"
+                             rf"\b(?:chapter|bab) {_CHAPTER} (?:covers?|discuss\w*|membahas|berisi|isinya)\b", re.I)),
     ("topic", re.compile(r"\bwhat(?:'s| is) (?:this|the) (?:thesis|study|research|skripsi)\b.{0,15}\babout\b|"
                          r"\b(?:topic|subject|summary|main (?:point|idea|argument)|overview|abstract) of (?:this|the) (?:thesis|study)\b|"
                          r"\bsummari[sz]e (?:this|the) (?:thesis|study)\b|\b(?:thesis|study) (?:is )?about\b|"
@@ -215,13 +220,19 @@ def answers_about(chapter: str, section_title: str, kind: str) -> bool:
 
 def chapter_refs(text: str) -> tuple[int, ...]:
     out = []
-    for m in re.finditer(r"\b(?:chapter|bab)\s+([ivx]+|\d)\b", text, re.I):
+    for m in re.finditer(rf"\b(?:chapter|bab)\s+({_CHAPTER})\b", text, re.I):
         v = m.group(1).lower()
-        out.append(int(v) if v.isdigit() else roman_value(v) or 0)
+        out.append(int(v) if v.isdigit() else _WORD_NUM.get(v) or roman_value(v) or 0)
     for m in re.finditer(r"\b(first|second|third|fourth|pertama|kedua|ketiga|keempat)\s+chapter\b|"
                          r"\bbab\s+(pertama|kedua|ketiga|keempat)\b", text, re.I):
         out.append(_WORD_NUM[(m.group(1) or m.group(2)).lower()])
     return tuple(sorted({c for c in out if c}))
+
+
+def chapter_names(chapters: Iterable[int]) -> re.Pattern[str]:
+    """A pattern for the way a text names any of ``chapters``: "BAB III", "Bab 3", "Chapter III"."""
+    alts = "|".join(f"{roman(c)}|{c}" for c in sorted(set(chapters))) or "(?!)"
+    return re.compile(rf"\b(?:bab|chapter)\s+(?:{alts})\b(?![.,]?\d)", re.I)
 
 
 def section_refs(text: str) -> tuple[str, ...]:

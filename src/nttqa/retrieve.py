@@ -28,7 +28,8 @@ import numpy as np
 from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
-from nttqa.query import ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about, is_part
+from nttqa.query import (ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about,
+                          chapter_names, is_part)
 from nttqa.textutil import YEAR, loan_spellings, whole_number
 from nttqa.types import Chunk, Hit
 
@@ -402,7 +403,10 @@ class Retriever:
             asked = set(info.years)
             parts["year"] = self._term_counts(asked, self._year_chunks) / len(asked)
         sec = parts["section"]
-        if info.chapters and info.kind in ("section", "summary"):
+        if info.chapters and info.about == "structure":
+            # "Apa isi bab 3?": the outline's passage on chapter 3 answers, not chapter 3 itself.
+            sec += self._about["structure"] & self._names_chapter(info.chapters)
+        elif info.chapters and info.kind in ("section", "summary"):
             sec += np.isin(self._chapter, list(info.chapters))
         if info.sections:
             for i, c in enumerate(self._chunks):
@@ -426,6 +430,11 @@ class Retriever:
         if info.about:
             parts["about"] = self._about.get(info.about, np.zeros(n)).astype(np.float64)
         return parts
+
+    def _names_chapter(self, chapters: Sequence[int]) -> np.ndarray:
+        """Whether each chunk names one of ``chapters`` ("BAB III", "Bab 3")."""
+        rx = chapter_names(chapters)
+        return np.array([bool(rx.search(t)) for t in self._lower])
 
     def _number_chunks(self, number: str) -> np.ndarray:
         """1.0 for each chunk that states ``number`` as a whole number ("605", not "1605" or "60,5")."""
