@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
-from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, split_sentences,
-                            sentence_initial, standard, whole_number, year_spans)
+from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
+                            split_sentences, sentence_initial, standard, whole_number, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -99,11 +99,9 @@ def quantities(text: str) -> tuple[tuple[str, str], ...]:
 
 def fold(word: str) -> str:
     """A spelling key shared by English words and their Indonesian loans: "organization" and
-    "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five letters."""
-    w = re.sub(r"c(?=[eiy])", "s", word.lower())  # soft c: "social" ~ "sosial", "police" ~ "polisi"
-    for a, b in (("ph", "f"), ("th", "t"), ("qu", "kw"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"),
-                 ("z", "s"), ("v", "f")):
-        w = w.replace(a, b)
+    "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five
+    letters, spelled as a loan (``textutil.loan_letters``; "z" and "v" as "s" and "f")."""
+    w = loan_letters(word).replace("z", "s").replace("v", "f")
     w = re.sub(r"(.)\1+", r"\1", w)
     return w[:5] if len(w) >= 5 else ""
 

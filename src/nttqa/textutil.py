@@ -427,7 +427,10 @@ def _singular(word: str) -> str:
     return word
 
 
-def _loan_letters(word: str) -> str:
+def loan_letters(word: str) -> str:
+    """An English word's letters as Indonesian spells a borrowed word ("psychology" ->
+    "psikologi", "commission" -> "komision")."""
+    word = word.lower()
     for a, b in _LOAN_LETTERS:
         word = word.replace(a, b)
     word = re.sub(r"c(?=[eiy])", "s", word).replace("c", "k").replace("y", "i")
@@ -441,9 +444,9 @@ def loan_spellings(word: str) -> tuple[str, ...]:
     w = _singular(word.lower())
     if not re.fullmatch(r"[a-z]{4,}", w):
         return ()
-    out = [_loan_letters(w[: len(w) - len(end)] + ind) for end, ind in _LOAN_ENDINGS
+    out = [loan_letters(w[: len(w) - len(end)] + ind) for end, ind in _LOAN_ENDINGS
            if w.endswith(end) and len(w) - len(end) >= 2]
-    out.append(_loan_letters(w))
+    out.append(loan_letters(w))
     # Under five letters a spelling is as likely another word or a name ("city" -> "siti").
     return tuple(x for x in dict.fromkeys(out) if x != w and len(x) >= 5 and (w, x) not in _FALSE_FRIENDS)
 
