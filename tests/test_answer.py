@@ -59,7 +59,7 @@ def test_answer_carries_the_thesis_own_source_reference(pipeline):
 
 
 @pytest.mark.parametrize("q", [
-    "What did IOM do to fight human trafficking in Papua?",
+    "What did IOM do against human trafficking in Aceh?",
     "Berapa jumlah korban perdagangan manusia di NTT pada tahun 2035?",
     "Who wrote this thesis and at which university?",
     "Bagaimana cara membuat nasi goreng?",
