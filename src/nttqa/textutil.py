@@ -434,7 +434,7 @@ def loan_letters(word: str) -> str:
     for a, b in _LOAN_LETTERS:
         word = word.replace(a, b)
     word = re.sub(r"c(?=[eiy])", "s", word).replace("c", "k").replace("y", "i")
-    return re.sub(r"([b-df-hj-np-tv-z])\1", r"\1", word)  # "commission" -> "komisi"
+    return re.sub(r"([b-df-hj-np-tv-z])\1", r"\1", word)  # one consonant for two: "komission" -> "komision"
 
 
 def loan_spellings(word: str) -> tuple[str, ...]:
