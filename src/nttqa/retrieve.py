@@ -173,7 +173,7 @@ class Retriever:
         self._qlock = threading.Lock()
         self.neighbour_min = NEIGHBOUR_MIN.get(embedder.id, 0.0) if self.params.use_expansion else 0.0
         self._neighbours: dict[str, frozenset[str]] = {}
-        self._words: frozenset[str] | None = None  # the corpus' words, read once when first needed
+        self._words = frozenset(store.vocab_words)  # the corpus' words, for loan spellings
 
     def neighbours(self, words: Sequence[str]) -> list[frozenset[str]]:
         """For each word, the analysed terms of the corpus words nearest to it in the embedding
@@ -201,10 +201,7 @@ class Retriever:
     def loanwords(self, words: Sequence[str]) -> list[frozenset[str]]:
         """For each English word, the analysed terms of the thesis words that spell it as
         Indonesian borrows it ("responsive" -> "responsif", "capacity" -> "kapasitas")."""
-        if self._words is None:
-            self._words = frozenset(self.store.vocab_words)
-        known = self._words
-        return [frozenset(t for x in loan_spellings(w) if x in known for t in analyze(x)) for w in words]
+        return [frozenset(t for x in loan_spellings(w) if x in self._words for t in analyze(x)) for w in words]
 
     def neighbour_expansion(self, question: str, info: QueryInfo) -> list[str]:
         """Thesis terms for the English words of a question: the Indonesian spelling of a
