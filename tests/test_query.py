@@ -22,6 +22,10 @@ from conftest import GOLD
     ("Siapa saja anggota SATGAS TPPO?", "id"),
     ("人口贩卖的原因是什么？", "other"),
     ("Каковы причины торговли людьми?", "other"),
+    # Chat words are the Indonesian words they stand for.
+    ("daftar pustaka skripsi dong", "id"),
+    ("rangkuman bab dua aja", "id"),
+    ("unemployment figures Kupang", "en"),
 ])
 def test_language(text, lang):
     assert detect_language(text) == lang
@@ -69,6 +73,11 @@ def test_numbers_abbreviations_and_list_size():
     ("Kapan IOM didirikan?", "year"),
     ("What did IOM do in 2018?", "list"),
     ("Apa kesimpulan skripsi ini?", "summary"),
+    # A year inside a regulation's name asks for no date.
+    ("What does Law No. 21 of 2007 regulate?", "fact"),
+    ("Apa yang diatur UU 39/2004?", "fact"),
+    ("Kapan UU Nomor 21 Tahun 2007 disahkan?", "year"),
+    ("Apa yang terjadi pada tahun 2014?", "year"),
 ])
 def test_question_kind(text, kind):
     assert question_kind(text) == kind
@@ -213,3 +222,39 @@ def test_an_english_word_finds_the_thesis_word_it_is_borrowed_as(pipeline) -> No
 def test_a_chapter_is_read_in_words_digits_or_roman_numerals(q, chapters, about) -> None:
     info = analyze_question(q)
     assert info.chapters == chapters and info.about == about
+
+
+def test_the_dense_query_skips_translations_that_add_no_new_stem() -> None:
+    from nttqa.query import dense_query_text
+
+    text = dense_query_text("Who helps the victims?", ["korban", "korban-korban", "korbannya", "bantuan"])
+    assert text == "Who helps the victims? (korban; bantuan)"
+    # Room freed by a skipped inflection goes to the next translation, within twice the question.
+    assert dense_query_text("Who?", ["orang", "siapa"]) == "Who? (orang)"
+    assert dense_query_text("What is IOM?", ["IOM"]) == "What is IOM?"
+    assert dense_query_text("Who helps the victims?", []) == "Who helps the victims?"
+
+
+def test_an_english_question_is_embedded_with_its_glossary_translations_once_each(pipeline) -> None:
+    from nttqa.index import analyze
+    from nttqa.query import dense_query_text
+
+    q = "Which ministry signed the agreement to help trafficking victims?"
+    info = pipeline.retriever.understand(q)
+    text = dense_query_text(q, info.expansions)
+    assert text.startswith(q + " (") and text.endswith(")")
+    added = text[len(q) + 2:-1].split("; ")
+    assert sum(map(len, added)) <= 2 * len(q)
+    assert "kementerian" in added
+    stems = [frozenset(analyze(t)) for t in added]
+    assert all(not s <= frozenset().union(*stems[:i], analyze(q)) for i, s in enumerate(stems))
+
+
+def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> None:
+    from nttqa.textutil import regulation_ids
+
+    assert regulation_ids("Apa isi Perda NTT Nomor 7 Tahun 2019?") == {(7, 2019): "Nomor 7 Tahun 2019"}
+    assert set(regulation_ids("Law No. 21 of 2007, UU 21/2007 and PP 2/2018")) == {(21, 2007), (2, 2018)}
+    assert set(regulation_ids("UU Nomor 39\n tahun 2004")) == {(39, 2004)}
+    assert regulation_ids("Nomor berapa Perda tahun 2016?") == {}
+    assert regulation_ids("the 2nd of 2016 cases, number 5 in 2016") == {}

@@ -37,7 +37,7 @@ from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import QueryInfo, is_part, without_parts
-from nttqa.textutil import analyze, find_refs, sentence_initial
+from nttqa.textutil import analyze, find_refs, regulation_ids, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -256,8 +256,9 @@ class Answerer:
                       cover: Mapping[str, set[str]] | None = None,
                       docs: Collection[str] | None = None) -> list[str]:
         """Names and acronyms the question asks about that the thesis never mentions, in any
-        language: an acronym absent from the text, or a capitalised word that is absent with
-        all its counterparts and is no ordinary English word ("Police" is; "Papua" is not).
+        language: an acronym absent from the text, a capitalised word that is absent with
+        all its counterparts and is no ordinary English word ("Police" is; "Papua" is not), or
+        a regulation's number and year.
         ``cover``: the question's counterparts when already found (``counterparts``); ``docs``:
         the documents the question is limited to (a name another document gives is absent)."""
         found = []
@@ -279,6 +280,9 @@ class Answerer:
                 if en >= 3.5 and en >= zipf(w.lower(), "id"):
                     continue  # an ordinary English word: its Indonesian counterpart may be there
             found.append(w)
+        # A regulation is named by its number and year: "Perda Nomor 7 Tahun 2019" is another
+        # regulation than the thesis' "Nomor 7 Tahun 2016", though it has both numbers.
+        found += [words for reg, words in regulation_ids(question).items() if not self.facts.names_regulation(reg, docs)]
         return list(dict.fromkeys(found))
 
     # --- evidence -------------------------------------------------------------

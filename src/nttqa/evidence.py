@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
-                            split_sentences, sentence_initial, standard, whole_number, year_spans)
+                            regulation_ids, split_sentences, sentence_initial, standard, whole_number, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -166,6 +166,8 @@ class SentenceFacts:
             texts.setdefault(c.doc, []).append(c.text.lower())
         self.doc_text = {d: " ".join(t) for d, t in texts.items()}  # each document's lower-case text
         self.vocab_text = " ".join(self.doc_text.values())
+        # The regulations each document names by number and year ("UU Nomor 21 Tahun 2007").
+        self.doc_regulations = {d: frozenset(regulation_ids(t)) for d, t in self.doc_text.items()}
         self._doc_words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
         self.words = set(re.findall(r"[a-z\u00C0-\u024F]+", self.vocab_text))
         # Words the corpus writes in lower case somewhere: ordinary words, no part of a person's name.
@@ -260,6 +262,10 @@ class SentenceFacts:
                     (len(word) >= 5 and fold(word) in folds):
                 return True
         return False
+
+    def names_regulation(self, reg: tuple[int, int], docs: Collection[str] | None = None) -> bool:
+        """Whether the corpus (or one of ``docs``) names the regulation (number, year)."""
+        return any(reg in self.doc_regulations.get(d, ()) for d in (docs or self.doc_regulations))
 
     def _words_of(self, doc: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """A document's analysed terms, words and spelling keys, made when first asked for."""

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import DAY_MONTH, detect_language, roman, roman_value, year_spans, years as _years
+from nttqa.textutil import (DAY_MONTH, analyze, detect_language, roman, roman_value, without_regulation_ids, year_spans,
+                            years as _years)
 
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
@@ -289,7 +290,9 @@ def question_kind(text: str) -> str:
             if kind == "figure" and re.search(r"\b(tahun berapa|what year)\b", text, re.I):
                 return "year"
             return kind
-    if _years(text) or DAY_MONTH.search(text):
+    # A year asks for events of that year, unless it is part of a regulation's name ("What
+    # does Law No. 21 of 2007 regulate?").
+    if _years(without_regulation_ids(text)) or DAY_MONTH.search(text):
         return "year"
     return "fact"
 
@@ -298,11 +301,17 @@ def question_kind(text: str) -> str:
 # dana", a person's name for "who was the head of ..." / "siapa nama ...".
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("person", re.compile(
-        r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara)|"
-        r"name of the (?:\w+ ){0,2}(?:man|woman|person|head|chief|director|governor|minister|leader|recruiter)|"
-        r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|minister|leader|president|chair\w*|founder)|"
+        r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
+        r"pejabat|duta besar)|"
+        r"name of the (?:\w+ ){0,2}(?:man|woman|person|head|chief|director|governor|minister|leader|recruiter|official|"
+        r"ambassador)|"
+        r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|minister|leader|president|chair\w*|founder|"
+        r"official|ambassador)|"
+        # "Which Norwegian official ...": an office held by someone, asked for the person.
+        r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador)s?|"
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
-        r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara))\b", re.I)),
+        r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara|pejabat|duta besar)|"
+        r"(?:pejabat|duta besar) (?:\w+ ){0,2}(?:mana|siapa))\b", re.I)),
     # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
     # nomor satu", "peringkat kedua", "ranked second").
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
@@ -351,6 +360,26 @@ def list_size(text: str) -> int:
         return 0
     v = m.group(1).lower()
     return int(v) if v.isdigit() else _WORD_NUM.get(v, 0)
+
+
+def dense_query_text(question: str, translations: Sequence[str], room: float = 2.0) -> str:
+    """The text an English question is embedded as: the question, then the translations that
+    tell the encoder something new, in brackets, within ``room`` times the question's length.
+
+    The encoder's time grows with the text and a warm answer has a budget: a translation the
+    question contains, or whose stems the question and the translations before it already have
+    ("korban-korban", "korbannya" after "korban"), is skipped, and its room goes to the next."""
+    lower = question.lower()
+    seen = set(analyze(question))
+    kept: list[str] = []
+    for t in translations:
+        terms = set(analyze(t))
+        if t.lower() in lower or (terms and terms <= seen):
+            continue
+        if sum(map(len, kept)) + len(t) <= room * len(question):
+            kept.append(t)
+            seen |= terms
+    return question + (" (" + "; ".join(kept) + ")" if kept else "")
 
 
 def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo:

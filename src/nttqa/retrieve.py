@@ -29,7 +29,7 @@ from nttqa.embed import Embedder
 from nttqa.index import IndexStore, analyze
 from nttqa.decide import Model, load_model
 from nttqa.query import (ABOUT_SECTIONS, PART_SECTIONS, Glossary, QueryInfo, analyze_question, answers_about,
-                          chapter_names, is_part)
+                          chapter_names, dense_query_text, is_part)
 from nttqa.textutil import YEAR, loan_spellings, whole_number
 from nttqa.types import Chunk, Hit
 
@@ -238,13 +238,7 @@ class Retriever:
         if self.params.use_expansion and info.lang == "en" and info.expansions:
             # An English question against an Indonesian text: its glossary translations go into
             # the dense query too, so the encoder sees the words the thesis uses.
-            # At most twice as many characters as the question: the encoder's time grows with
-            # the text, and a warm answer stays within its budget.
-            extra: list[str] = []
-            for e in info.expansions:
-                if e.lower() not in question.lower() and sum(map(len, extra)) + len(e) <= 2 * len(question):
-                    extra.append(e)
-            qtext = question + (" (" + "; ".join(extra) + ")" if extra else "")
+            qtext = dense_query_text(question, info.expansions)
         elif self.params.use_expansion and info.expansions and info.abbreviations:
             longs = [e for e in self.useful_expansions(info) if len(e) > 6 and e[:1].isupper()][:3]
             qtext = question + (" (" + "; ".join(longs) + ")" if longs else "")

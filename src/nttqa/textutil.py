@@ -20,7 +20,7 @@ _ID_WORDS = set("""
 yang dan di ke dari dalam untuk dengan pada ini itu adalah sebagai oleh atau juga tidak akan
 tersebut para serta bahwa karena dapat telah sudah belum bagaimana apa apakah siapa kapan mengapa
 kenapa berapa dimana mana saja menurut tentang terhadap melalui hal adanya berupa yakni yaitu
-seperti sebuah suatu lebih hingga tahun orang banyak menjadi merupakan antara jelaskan sebutkan
+agar supaya buat seperti sebuah suatu lebih hingga tahun orang banyak menjadi merupakan antara jelaskan sebutkan
 bab sebut tujuan peran penyebab dampak perdagangan manusia kegiatan ada tidaklah pernah bisa
 """.split())
 _EN_WORDS = set("""
@@ -73,7 +73,9 @@ def detect_language(text: str) -> str:
         return "other"
     if latin_share(text) < 0.5:
         return "other"
-    id_score = sum(1 for t in toks if t in _ID_WORDS)
+    # Chat spellings count as the Indonesian words they stand for ("dong", "aja", "yg").
+    informal = _informal()
+    id_score = sum(1 for t in toks if informal.get(t, t) in _ID_WORDS)
     en_score = sum(1 for t in toks if t in _EN_WORDS)
     # Indonesian morphology: me-/ber-/di- prefixes and -kan/-nya suffixes.
     id_score += 0.5 * sum(1 for t in toks if len(t) > 5 and (t.endswith(("kan", "nya", "an")) and
@@ -161,6 +163,27 @@ def years(text: str) -> tuple[int, ...]:
     for lo, hi in year_spans(text):
         found.update(range(lo, hi + 1))
     return tuple(sorted(found))
+
+
+# A regulation's identifier, its number and year: "UU Nomor 21 Tahun 2007", "Law No. 21 of 2007",
+# "Perda No 7/2016", "PP 2/2018".
+_REGULATION_ID = re.compile(
+    rf"\b(?:nomor|nomer|no|number|num)\.?\s*(\d{{1,4}})\s*(?:tahun|thn|of|year|/)\.?\s*({_Y})(?!\d)"
+    rf"|\b(?:uu|perda|pp|perpres|inpres|keppres|perme\w*|kepme\w*)\s+(\d{{1,4}})\s*/\s*({_Y})(?!\d)", re.I)
+
+
+def without_regulation_ids(text: str) -> str:
+    """``text`` without the regulation identifiers it names (their years are part of a name)."""
+    return _REGULATION_ID.sub(" ", text)
+
+
+def regulation_ids(text: str) -> dict[tuple[int, int], str]:
+    """The regulation identifiers ``text`` names, (number, year) -> the words naming it."""
+    out: dict[tuple[int, int], str] = {}
+    for m in _REGULATION_ID.finditer(text):
+        n, y = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        out.setdefault((int(n), int(y)), " ".join(m.group(0).split()))
+    return out
 
 
 # --- in-text source references -------------------------------------------------
