@@ -224,19 +224,17 @@ def test_a_chapter_is_read_in_words_digits_or_roman_numerals(q, chapters, about)
     assert info.chapters == chapters and info.about == about
 
 
-def test_the_dense_query_skips_translations_that_add_no_new_stem() -> None:
+def test_the_dense_query_adds_the_translations_the_question_lacks_within_its_room() -> None:
     from nttqa.query import dense_query_text
 
-    text = dense_query_text("Who helps the victims?", ["korban", "korban-korban", "korbannya", "bantuan"])
-    assert text == "Who helps the victims? (korban; bantuan)"
-    # Room freed by a skipped inflection goes to the next translation, within twice the question.
-    assert dense_query_text("Who?", ["orang", "siapa"]) == "Who? (orang)"
+    assert dense_query_text("Who helps the victims?", ["korban", "bantuan"]) == "Who helps the victims? (korban; bantuan)"
+    # Within twice the question's length: a translation that does not fit is left out, a shorter one after it stays.
+    assert dense_query_text("Who?", ["pertolongan", "orang"]) == "Who? (orang)"
     assert dense_query_text("What is IOM?", ["IOM"]) == "What is IOM?"
     assert dense_query_text("Who helps the victims?", []) == "Who helps the victims?"
 
 
-def test_an_english_question_is_embedded_with_its_glossary_translations_once_each(pipeline) -> None:
-    from nttqa.index import analyze
+def test_an_english_question_is_embedded_with_its_glossary_translations(pipeline) -> None:
     from nttqa.query import dense_query_text
 
     q = "Which ministry signed the agreement to help trafficking victims?"
@@ -244,10 +242,7 @@ def test_an_english_question_is_embedded_with_its_glossary_translations_once_eac
     text = dense_query_text(q, info.expansions)
     assert text.startswith(q + " (") and text.endswith(")")
     added = text[len(q) + 2:-1].split("; ")
-    assert sum(map(len, added)) <= 2 * len(q)
-    assert "kementerian" in added
-    stems = [frozenset(analyze(t)) for t in added]
-    assert all(not s <= frozenset().union(*stems[:i], analyze(q)) for i, s in enumerate(stems))
+    assert "kementerian" in added and sum(map(len, added)) <= 2 * len(q)
 
 
 def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import (DAY_MONTH, analyze, detect_language, roman, roman_value, without_regulation_ids, year_spans,
+from nttqa.textutil import (DAY_MONTH, detect_language, roman, roman_value, without_regulation_ids, year_spans,
                             years as _years)
 
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
@@ -363,22 +363,17 @@ def list_size(text: str) -> int:
 
 
 def dense_query_text(question: str, translations: Sequence[str], room: float = 2.0) -> str:
-    """The text an English question is embedded as: the question, then the translations that
-    tell the encoder something new, in brackets, within ``room`` times the question's length.
+    """The text an English question is embedded as: the question, then its translations (those
+    it does not already contain) in brackets, within ``room`` times the question's length.
 
-    The encoder's time grows with the text and a warm answer has a budget: a translation the
-    question contains, or whose stems the question and the translations before it already have
-    ("korban-korban", "korbannya" after "korban"), is skipped, and its room goes to the next."""
+    The encoder's time grows with the text and a warm answer has a budget.  Translations that
+    share their stems ("korban", "korbannya") all stay: leaving the repeats out (and giving their
+    room to the next) cost one English question its first rank in cross-validation."""
     lower = question.lower()
-    seen = set(analyze(question))
     kept: list[str] = []
     for t in translations:
-        terms = set(analyze(t))
-        if t.lower() in lower or (terms and terms <= seen):
-            continue
-        if sum(map(len, kept)) + len(t) <= room * len(question):
+        if t.lower() not in lower and sum(map(len, kept)) + len(t) <= room * len(question):
             kept.append(t)
-            seen |= terms
     return question + (" (" + "; ".join(kept) + ")" if kept else "")
 
 
