@@ -147,6 +147,12 @@ class Assessment:
     docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
 
 
+# Words that name no topic of their own: a verb saying only that something was done ("what did
+# IOM do", "apa yang dilakukan IOM"), and the word for the year a question names (the year itself
+# is for the year rules).
+_NO_TOPIC = frozenset(analyze("do does did done doing lakukan dilakukan melakukan year years tahun"))
+
+
 def where(chunk: Chunk, lang: str) -> str:
     """"§3.1.1 Instrumen, p. 45" in the reply language (estimated pages are marked in the
     sources, not inside the answer's sentences)."""
@@ -189,6 +195,11 @@ class Answerer:
         self.quote_model = quote_model if quote_model is not None else _for_embedder(load_model(kind="quote"), eid)
 
         self.facts = SentenceFacts(self.store)
+        # Each document's title words, in its language and in English when the corpus gives it.
+        self._title_terms: dict[str, frozenset[str]] = {}
+        for d in self.store.docs:
+            meta = d.get("meta") if isinstance(d.get("meta"), dict) else {}
+            self._title_terms[d["doc"]] = frozenset(analyze(f"{d.get('title', '')} {meta.get('title_en', '')}"))
 
     # --- the question's content words --------------------------------------------
 
@@ -263,22 +274,26 @@ class Answerer:
         the documents the question is limited to (a name another document gives is absent)."""
         found = []
         cps = cover if cover is not None else self.counterparts(question, info)
-        for m in re.finditer(r"(?<![\w-])([A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
+        # An acronym with a number after a hyphen is one name ("COVID-19", "G-20").
+        for m in re.finditer(r"(?<![\w-])([A-Z]{2,}-\d+|[A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             w = m.group(1)
-            terms = set(analyze(w))
+            # Its number alone ("19") is no sign the thesis has the name.
+            terms = {t for t in analyze(w) if not t.isdigit()}
             if not terms and not w.isupper():
                 continue  # a stop word ("Apa", "What") is no name
             if terms and terms <= _META:
                 continue
-            if self.facts.mentions(w, set(cps.get(w, terms)), docs):
+            if self.facts.mentions(w, {t for t in cps.get(w, terms) if not t.isdigit()}, docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
             if not acronym:
                 if sentence_initial(question, m.start()):
                     continue  # a sentence starts with a capital anyway (the second one of a question too)
                 en = zipf(w.lower(), "en")
-                if en >= 3.5 and en >= zipf(w.lower(), "id"):
-                    continue  # an ordinary English word: its Indonesian counterpart may be there
+                if en >= 3.5 and en >= zipf(w.lower(), "id") and not self.retriever.glossary.lookup(w):
+                    # An ordinary English word: its Indonesian counterpart may be there unseen.
+                    # One the glossary translates ("Japan" -> Jepang) is absent for certain.
+                    continue
             found.append(w)
         # A regulation is named by its number and year: "Perda Nomor 7 Tahun 2019" is another
         # regulation than the thesis' "Nomor 7 Tahun 2016", though it has both numbers.
@@ -594,7 +609,22 @@ class Answerer:
             return "year_absent", (years_text(absent), years_text(self.facts.span(a.docs)))
         if a.missing_names:
             return "name_absent", (", ".join(a.missing_names),)
+        if a.hits and self._asks_the_title(question, info, a.docs):
+            # "Apa peran IOM di NTT?" is what the whole thesis answers: its words are in every
+            # passage, so no passage stands out and the scores read low, yet it is always answered.
+            return "", ()
         return None
+
+    def _asks_the_title(self, question: str, info: QueryInfo, docs: Collection[str] | None = None) -> bool:
+        """Every word the question asks about is a word of a document's title (in either language,
+        counterparts included): it asks what the thesis itself is about."""
+        # "What did IOM do in 2018?", "Apa yang dilakukan IOM pada tahun 2018?" ask about IOM alone.
+        words = [w for w in self.content_words(question) if not set(analyze(w)) <= _NO_TOPIC]
+        if not words:
+            return False
+        cover = self.counterparts(question, info)
+        return any(all(cover.get(w, set(analyze(w))) & terms for w in words)
+                   for d, terms in self._title_terms.items() if not docs or d in docs)
 
     @property
     def threshold(self) -> float:
