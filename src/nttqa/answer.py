@@ -145,6 +145,7 @@ class Assessment:
     quote_features: tuple[Mapping[str, float], ...] = field(default=(), repr=False)
     number_rows: frozenset[int] = frozenset()  # sentences stating a number or name the question names, which few do
     docs: tuple[str, ...] | None = None  # the documents the question is limited to (None: all)
+    cover: Mapping[str, set[str]] = field(default_factory=dict, repr=False)  # each content word's counterparts
 
 
 # Words that name no topic of their own: a verb saying only that something was done ("what did
@@ -277,12 +278,12 @@ class Answerer:
         # An acronym with a number after a hyphen is one name ("COVID-19", "G-20").
         for m in re.finditer(r"(?<![\w-])([A-Z]{2,}-\d+|[A-Z][A-Za-z]{1,}|[A-Z]{2,}[a-z]?)(?![\w-])", question):
             w = m.group(1)
-            # Its number alone ("19") is no sign the thesis has the name.
-            terms = {t for t in analyze(w) if not t.isdigit()}
+            terms = set(analyze(w))
             if not terms and not w.isupper():
                 continue  # a stop word ("Apa", "What") is no name
             if terms and terms <= _META:
                 continue
+            # Its number alone ("19") is no sign the thesis has the name.
             if self.facts.mentions(w, {t for t in cps.get(w, terms) if not t.isdigit()}, docs):
                 continue
             acronym = w.isupper() and len(w) >= 2
@@ -389,7 +390,8 @@ class Answerer:
         qfeats = [qfeats[i] for i in order]
         missing = self.missing_names(question, info, cover, docs)
         feats = self._features(question, info, hits, cands, all_sims, cover, missing, number_rows)
-        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows, docs)
+        return Assessment(info, qvec, hits, tuple(cands), feats, tuple(missing), tuple(qfeats), number_rows, docs,
+                          cover)
 
     def _features(self, question: str, info: QueryInfo, hits: Sequence[Hit], cands: Sequence[_Cand],
                   all_sims: np.ndarray, cover: Mapping[str, set[str]], missing: Sequence[str],
@@ -609,22 +611,21 @@ class Answerer:
             return "year_absent", (years_text(absent), years_text(self.facts.span(a.docs)))
         if a.missing_names:
             return "name_absent", (", ".join(a.missing_names),)
-        if a.hits and self._asks_the_title(question, info, a.docs):
+        if a.hits and self._asks_the_title(question, a):
             # "Apa peran IOM di NTT?" is what the whole thesis answers: its words are in every
             # passage, so no passage stands out and the scores read low, yet it is always answered.
             return "", ()
         return None
 
-    def _asks_the_title(self, question: str, info: QueryInfo, docs: Collection[str] | None = None) -> bool:
+    def _asks_the_title(self, question: str, a: Assessment) -> bool:
         """Every word the question asks about is a word of a document's title (in either language,
         counterparts included): it asks what the thesis itself is about."""
         # "What did IOM do in 2018?", "Apa yang dilakukan IOM pada tahun 2018?" ask about IOM alone.
         words = [w for w in self.content_words(question) if not set(analyze(w)) <= _NO_TOPIC]
         if not words:
             return False
-        cover = self.counterparts(question, info)
-        return any(all(cover.get(w, set(analyze(w))) & terms for w in words)
-                   for d, terms in self._title_terms.items() if not docs or d in docs)
+        return any(all(a.cover.get(w, set(analyze(w))) & terms for w in words)
+                   for d, terms in self._title_terms.items() if not a.docs or d in a.docs)
 
     @property
     def threshold(self) -> float:
