@@ -786,3 +786,43 @@ def test_a_question_about_nothing_but_the_title_is_always_answered(pipeline) -> 
     # A word beyond the title leaves the question to the model; a year the thesis lacks to its rule.
     assert an.rule("Apa kritik terhadap peran IOM di NTT?", an.assess("Apa kritik terhadap peran IOM di NTT?")) is None
     assert pipeline.ask("Apa peran IOM di NTT pada tahun 2021?").refused
+
+
+def test_a_place_asked_for_is_one_the_thesis_names(pipeline) -> None:
+    # The thesis says IOM's working office is in Kupang; it names no port traffickers use.
+    named = pipeline.ask("In which city is IOM's working office in NTT?")
+    assert not named.refused and any("Kupang" in c.quote for c in named.citations)
+    for q in ("Which port did traffickers use to send victims out of NTT?",
+              "Pelabuhan mana yang dipakai pelaku untuk mengirim korban keluar NTT?"):
+        a = pipeline.ask(q)
+        assert a.refused, (q, a.text)
+    # "di NTT" names the province, not a city.
+    an = pipeline.answerer
+    q = "Di kota mana pelatihan aparat penegak hukum tahun 2018-2019 dilaksanakan?"
+    assert an.assess(q).features["needs_missing"] == 1.0
+
+
+@pytest.mark.parametrize("q", ["What did IOM do in NTT in April 2016?", "Apa yang dilakukan IOM pada bulan April 2016?"])
+def test_a_month_of_a_year_the_thesis_never_names_is_absent(pipeline, q) -> None:
+    # It names February 2016 (the TKI handbook) and September of each year (poverty), no April 2016.
+    a = pipeline.ask(q)
+    assert a.refused and a.reason == "name_absent" and "April 2016" in a.text, (a.reason, a.text)
+    assert "April," not in a.text  # the month is named once, with its year
+    for named in ("What did IOM do in December 2018?", "Berapa persentase kemiskinan NTT per September 2016?"):
+        assert pipeline.ask(named).reason != "name_absent", named
+
+
+def test_a_figure_asked_of_a_place_stands_in_a_passage_naming_it(pipeline) -> None:
+    # The thesis gives the province's poverty rate for each year, not Kupang's.
+    assert pipeline.ask("Berapa persentase kemiskinan di Kota Kupang tahun 2017?").refused
+    assert pipeline.ask("What was the unemployment rate in Kupang in 2015?").refused
+    a = pipeline.ask("Berapa persentase kemiskinan di NTT tahun 2016?")
+    assert not a.refused and "22,01" in a.citations[0].quote
+
+
+def test_a_list_introduced_at_the_end_of_a_passage_is_quoted_from_the_next(pipeline) -> None:
+    # "... tiga strategi dan terciptalah Counter Trafficking Unit (CTU), diantaranya:" ends its
+    # passage; the three strategies open the next one.
+    a = pipeline.ask("Apa saja tiga strategi Counter Trafficking Unit?")
+    quoted = " ".join(c.quote for c in a.citations)
+    assert not a.refused and "diantaranya:" in quoted and "Kampanye kesadaran publik" in quoted

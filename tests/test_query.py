@@ -253,3 +253,32 @@ def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> No
     assert set(regulation_ids("UU Nomor 39\n tahun 2004")) == {(39, 2004)}
     assert regulation_ids("Nomor berapa Perda tahun 2016?") == {}
     assert regulation_ids("the 2nd of 2016 cases, number 5 in 2016") == {}
+
+
+@pytest.mark.parametrize("q,want", [
+    ("In which city was the first meeting held?", "place"),
+    ("Which airport in NTT do traffickers use?", "place"),
+    ("Which hotel hosted the seminar?", "place"),
+    ("Where is IOM headquartered?", "place"),
+    ("Di kota mana kantor IOM berada?", "place"),
+    ("Bandara mana yang dipakai para perekrut?", "place"),
+    ("Pelatihan itu diadakan di mana?", "place"),
+    ("Di mana pelatihan itu diselenggarakan?", "place"),
+    # The noun heads another one; "where" asks where in the thesis or where data came from.
+    ("What village regulation did IOM help issue?", ""),
+    ("Where in the thesis is the hypothesis?", ""),
+    ("Where did the author get the data?", ""),
+    ("Di bagian mana dibahas RAD?", ""),
+])
+def test_a_place_asked_for_is_wanted_in_either_language(q, want) -> None:
+    assert analyze_question(q).wants == want
+
+
+def test_a_month_of_a_year_is_read_in_either_language() -> None:
+    from nttqa.textutil import month_years
+
+    assert month_years("What happened in March 2016?") == {(3, 2016): "March 2016"}
+    assert month_years("pada bulan Desember tahun 2018 dan Juni 2007") == {(12, 2018): "Desember tahun 2018",
+                                                                          (6, 2007): "Juni 2007"}
+    assert month_years("in September, 2015") == {(9, 2015): "September 2015"}
+    assert month_years("what may 2016 bring") == {} and month_years("pada tahun 2016") == {}

@@ -37,7 +37,7 @@ from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import QueryInfo, is_part, without_parts
-from nttqa.textutil import analyze, find_refs, regulation_ids, sentence_initial
+from nttqa.textutil import analyze, find_refs, month_years, regulation_ids, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -196,6 +196,7 @@ class Answerer:
         self.quote_model = quote_model if quote_model is not None else _for_embedder(load_model(kind="quote"), eid)
 
         self.facts = SentenceFacts(self.store)
+        self._chunk_terms_cache: dict[int, frozenset[str]] = {}
         # Each document's title words, in its language and in English when the corpus gives it.
         self._title_terms: dict[str, frozenset[str]] = {}
         for d in self.store.docs:
@@ -299,7 +300,11 @@ class Answerer:
         # A regulation is named by its number and year: "Perda Nomor 7 Tahun 2019" is another
         # regulation than the thesis' "Nomor 7 Tahun 2016", though it has both numbers.
         found += [words for reg, words in regulation_ids(question).items() if not self.facts.names_regulation(reg, docs)]
-        return list(dict.fromkeys(found))
+        # A month of a year is named when one sentence names both: "March 2016" is absent from a
+        # thesis that gives its figures per September of each year.
+        found += [words for my, words in month_years(question).items() if not self.facts.names_month(my, docs)]
+        # A word of a longer name found too is said once, in the longer one ("Mei 2018", not "Mei").
+        return [w for w in dict.fromkeys(found) if not any(w != o and w in o.split() for o in found)]
 
     # --- evidence -------------------------------------------------------------
 
@@ -414,7 +419,7 @@ class Answerer:
         in_best = [w for w in words if any(has(w, c.row) for c in best)]
         names = set(missing)
         absent = [w for w in words if w not in known and w not in names]
-        needs = self._needs(info, pinned)
+        needs = self._needs(info, pinned, cover)
         # An abstract restates the thesis without the figures, names and sources it draws on:
         # what the type needs is looked for among the best sentences of the body.
         body = [c for c in cands if c.chunk.id not in self.facts.abstract][:3] or best
@@ -455,9 +460,14 @@ class Answerer:
             "is_en": float(info.lang == "en"),
         }
 
-    def _needs(self, info: QueryInfo, pinned: frozenset[int] = frozenset()) -> Callable[[int], object] | None:
+    def _needs(self, info: QueryInfo, pinned: frozenset[int] = frozenset(),
+               cover: Mapping[str, set[str]] | None = None) -> Callable[[int], object] | None:
         """What a sentence must state to answer this type of question (a quantity in the asked
-        measure, a definition, a date, a source, a person's name); None when any sentence may."""
+        measure, a definition, a date, a source, a person's name, a place); None when any sentence
+        may.  ``cover``: the question's words and their counterparts (none of them a new place; a
+        quantity asked of a name stands in a passage naming it)."""
+        cover = cover or {}
+        given = {t for terms in cover.values() for t in terms}
         # A rare name or number the question gives: "Berapa lama hukuman bagi pelaku kasus X?" is
         # answered in a sentence about X, not by a duration said of something else.  The passage
         # goes on about X for a few sentences after naming it once ("... bernama X." "Ibu dari
@@ -474,6 +484,8 @@ class Answerer:
 
         if info.wants == "person":
             return lambda r: self.facts.states_person(r, info) and anchored(r)
+        if info.wants == "place":
+            return lambda r: self.facts.states_place(r, info, given) and anchored(r)
         if info.wants == "number":
             return lambda r: self.facts.states_number(r, info) and anchored(r)
         if info.wants == "rank":
@@ -482,10 +494,35 @@ class Answerer:
             # A share, a sum of money, a duration or a count, even in "what was the budget in
             # 2017?"; for a year the question names, in a sentence (or table) that names it, and in
             # a list, in the item that names it.
-            return lambda r: self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
+            # A name the question gives stands in the passage too: "the poverty rate in Kupang
+            # district" is not the province's rate.
+            names = self._qualifying_names(info, cover)
+            return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
+                              and all(terms & self._chunk_terms(self.store.sentences[r][0]) for terms in names))
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)
+
+    def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]]) -> list[set[str]]:
+        """The counterparts of each name the question gives (a capitalised word that does not open
+        it and that the corpus never writes in lower case) other than the words of a document's
+        title ("NTT", "IOM" stand behind every passage)."""
+        title = frozenset().union(*self._title_terms.values()) if self._title_terms else frozenset()
+        out = []
+        for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text):
+            terms = cover.get(m.group())
+            if (terms and not sentence_initial(info.text, m.start()) and not terms & title
+                    and m.group().lower() not in self.facts.common):  # "Nomor", "Pasal" are no names
+                out.append(terms)
+        return out
+
+    def _chunk_terms(self, cid: int) -> frozenset[str]:
+        """Every analysed term of a passage's sentences (cached)."""
+        got = self._chunk_terms_cache.get(cid)
+        if got is None:
+            got = frozenset().union(*(self.facts.terms[r] for r in self.store.sentences_of.get(cid, [])))
+            self._chunk_terms_cache[cid] = got
+        return got
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number or a rare name the question names) first."""
@@ -541,7 +578,11 @@ class Answerer:
         for k, c in enumerate(chosen):
             ordered.append(c)
             after = [r for r in self.store.sentences_of.get(c.chunk.id, []) if r > c.row]
+            chunk = c.chunk
             if _INTRODUCES.search(c.text):
+                if not after:
+                    # The passage ends on "... diantaranya:" and its items open the next one.
+                    chunk, after = self._next_in_section(c.chunk)
                 brings = after[:4]
             elif k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
                 brings = after[:1]
@@ -551,12 +592,21 @@ class Answerer:
                 if r not in have:
                     have.add(r)
                     _cid, s, e = self.store.sentences[r]
-                    ordered.append(_Cand(r, c.chunk, s, e, c.score, c.sim, c.rank))
+                    ordered.append(_Cand(r, chunk, s, e, c.score, c.sim, c.rank))
         if many:
             # A list or a summary reads in the document's order; a short answer puts its best
             # sentence first (a name asked for is not hidden behind an abstract sentence).
             ordered.sort(key=lambda c: (c.chunk.id, c.start))
         return ordered
+
+    def _next_in_section(self, chunk: Chunk) -> tuple[Chunk, list[int]]:
+        """The passage after ``chunk`` in the same section and its sentence rows; ``chunk`` and
+        no rows when the section ends there."""
+        chunks = self.store.chunks
+        nxt = chunk.id + 1
+        if nxt >= len(chunks) or chunks[nxt].doc != chunk.doc or chunks[nxt].section != chunk.section:
+            return chunk, []
+        return chunks[nxt], list(self.store.sentences_of.get(nxt, []))
 
     # --- the decision ---------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
-                            regulation_ids, split_sentences, sentence_initial, standard, whole_number, year_spans)
+                            month_number, regulation_ids, split_sentences, sentence_initial, standard, whole_number, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -62,6 +62,24 @@ _MONTH = re.compile(f"(?:{MONTHS})", re.I)
 # Where a sentence's list items part: a dash opening an item after a colon or semicolon, or a semicolon.
 _ITEM = re.compile(r"\s*[;:]\s*-\s+|;\s+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# The kinds of place a question may ask for, by the nouns that name them in either language.  A
+# kind marked strict is answered only by a name that noun heads ("Bandara El Tari", "Desa
+# Atmen"); the others also by a name after "di"/"in" whose kind the corpus does not contradict.
+_PLACE_KINDS: dict[str, tuple[str, bool]] = {
+    "airport": (r"bandara|bandar udara|airports?", True),
+    "port": (r"pelabuhan|ports?|harbou?rs?", True),
+    "hotel": (r"hotels?", True),
+    "village": (r"desa|kampung|kelurahan|villages?", True),
+    "island": (r"pulau|islands?", True),
+    "district": (r"kabupaten|kab\.|kecamatan|regenc(?:y|ies)|districts?", False),
+    "city": (r"kota|cit(?:y|ies)|towns?", False),
+    "province": (r"provinsi|provinces?", False),
+    "country": (r"negara|countr(?:y|ies)|kedutaan besar|embassy of", False),
+}
+_NAME = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}"
+# The kind's noun in any case ("Provinsi NTT", "provinsi NTT"), the name capitalised.
+_PLACE_AFTER_KIND = {k: re.compile(rf"\b(?i:{rx})\s+(?:of\s+)?({_NAME})") for k, (rx, _) in _PLACE_KINDS.items()}
+_PLACE_AFTER_PREP = re.compile(rf"\b(?:di|ke|dari|menuju|in|at|to|from)\s+({_NAME})")
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -212,6 +230,23 @@ class SentenceFacts:
             self.dated.append(bool(_DATE.search(bare)))
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
+        # The months of a year each document names in one sentence ("per September di tahun 2016",
+        # "pada tahun 2018 tepatnya di bulan Desember"; a range of years counts for each year).
+        self.doc_month_years: dict[str, set[tuple[int, int]]] = {}
+        for row, (cid, _s, _e) in enumerate(store.sentences):
+            months = {month_number(m) for m in re.findall(rf"\b(?:{MONTHS})\b", self.store.sentence_text(row), re.I)
+                      if m != "may"}
+            if months:
+                ys = {int(y) for y in _YEAR.findall(self.store.sentence_text(row))}
+                ys.update(y for a, b in self.spans[row] for y in range(a, b + 1))
+                self.doc_month_years.setdefault(chunks[cid].doc, set()).update((m, y) for m in months for y in ys)
+        # The kinds of place the corpus gives each name ("Provinsi NTT" -> province, "Kabupaten
+        # Belu" -> district): "di NTT" does not answer "in which city?".
+        self.place_kinds: dict[str, set[str]] = {}
+        for c in chunks:
+            for kind, rx in _PLACE_AFTER_KIND.items():
+                for m in rx.finditer(c.text):
+                    self.place_kinds.setdefault(m.group(1).lower(), set()).add(kind)
         # How many sentences hold each term / spelling key: what is rare *in this corpus*
         # ("Jawa Barat", "sutradara") against what every passage says ("NTT", "IOM").
         self.lower = [store.sentence_text(r).lower() for r in range(len(store.sentences))]
@@ -262,6 +297,11 @@ class SentenceFacts:
                     (len(word) >= 5 and fold(word) in folds):
                 return True
         return False
+
+    def names_month(self, month_year: tuple[int, int], docs: Collection[str] | None = None) -> bool:
+        """A sentence (of ``docs``) names this month of this year: "Maret 2016" is not in a thesis
+        that gives its figures per September."""
+        return any(month_year in self.doc_month_years.get(d, ()) for d in (docs or self.doc_month_years))
 
     def names_regulation(self, reg: tuple[int, int], docs: Collection[str] | None = None) -> bool:
         """Whether the corpus (or one of ``docs``) names the regulation (number, year)."""
@@ -319,6 +359,30 @@ class SentenceFacts:
             words = [w.lower() for w in m.group().split() if w.lower() not in asked]
             if (words and any(max(zipf(w, "id"), zipf(w, "en")) < 2.5 for w in words)
                     and not any(w in self.common or _MONTH.fullmatch(w) for w in words)):
+                return True
+        return False
+
+    def states_place(self, row: int, info: QueryInfo, given: Collection[str] = ()) -> bool:
+        """The sentence names a place the question does not (``given``: the question's words and
+        their counterparts), of the kind it asks for: "Which airport ...?" by a name after
+        "Bandara"/"airport", "Di kota mana ...?" also by one after "di" that the corpus never
+        calls a province or a country ("di Kupang", not "di NTT")."""
+        asked = {w.lower() for w in re.findall(r"\w+", info.text)} | {w.lower() for w in given}
+        kinds = [k for k, (rx, _strict) in _PLACE_KINDS.items() if re.search(rf"\b(?:{rx})\b", info.text, re.I)]
+        text = self.text(row)
+
+        def new_name(name: str) -> bool:
+            words = [w.lower() for w in re.findall(r"[\w'-]+", name)]
+            return not all(w in asked or w in self.common or _MONTH.fullmatch(w) for w in words)
+
+        for k in kinds or list(_PLACE_KINDS):
+            if any(new_name(m.group(1)) for m in _PLACE_AFTER_KIND[k].finditer(text)):
+                return True
+        if kinds and all(_PLACE_KINDS[k][1] for k in kinds):
+            return False
+        for m in _PLACE_AFTER_PREP.finditer(text):
+            known = self.place_kinds.get(m.group(1).lower(), set())
+            if new_name(m.group(1)) and (not kinds or not known or known & set(kinds)):
                 return True
         return False
 

@@ -312,6 +312,21 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara|pejabat|duta besar)|"
         r"(?:pejabat|duta besar) (?:\w+ ){0,2}(?:mana|siapa))\b", re.I)),
+    # A place: "In which city ...?", "Which airport ...?", "Di kota mana ...?", "Bandara mana ...?",
+    # "..., dan di mana kantor pusatnya?".
+    ("place", re.compile(
+        r"\b(?:(?:which|what) (?:\w+ ){0,2}?(?:cit(?:y|ies)|towns?|villages?|districts?|regenc(?:y|ies)|provinces?|"
+        # ... as the head of its phrase: "what village regulation" asks for a regulation.
+        r"countr(?:y|ies)|islands?|airports?|ports?|harbou?rs?|hotels?|venues?)"
+        r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|in|of|on|at|near|"
+        r"where|that|which|\w+ed)\b)|"
+        r"(?:kota|desa|kabupaten|kecamatan|provinsi|negara|pulau|bandara|pelabuhan|hotel|gedung|lokasi|tempat) mana)\b|"
+        # "where" alone also asks where in the thesis or where data came from: only where
+        # something is, or took place.
+        r"\bwhere\b[^?]{0,60}\b(?:located|based|held|headquartered|situated|take place|took place)\b|"
+        r"\bdi ?mana (?:letak|lokasi|kantor|markas)|\bdi ?mana\b[^?]{0,60}\b(?:berlokasi|terletak|berkantor|bermarkas|"
+        r"diadakan|diselenggarakan|dilaksanakan)\b|\b(?:berlokasi|terletak|berkantor|bermarkas|diadakan|"
+        r"diselenggarakan|dilaksanakan) di ?mana\b", re.I)),
     # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
     # nomor satu", "peringkat kedua", "ranked second").
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
@@ -329,11 +344,14 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "person", a regulation's "number", "duration", or for a question after a figure
-    ("berapa", or one that names a year without asking when) "share" or "money"."""
+    """What the answer must state: "person", "place", a regulation's "number",
+    "duration", or for a question after a figure ("berapa", or one that names a year without
+    asking when) "share" or "money"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
-        if (name in ("person", "number", "penalty", "duration", "rank") or figure) and pat.search(text):
+        if name == "place" and kind in ("section", "citation"):
+            continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
+        if (name in ("person", "place", "number", "penalty", "duration", "rank") or figure) and pat.search(text):
             return name
     return ""
 

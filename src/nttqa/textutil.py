@@ -35,6 +35,27 @@ role causes cause figures figure many much number year years did role source sou
 MONTHS = (r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
           r"february|march|may|june|july|august|october|december")
 DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\b", re.I)
+_MONTH_NUMBER = {m: i % 12 + 1 for i, m in enumerate(
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "january february march april may june july august september october november december".split())}
+# "Maret 2016", "bulan Desember tahun 2018", "March of 2016", "December, 2018".
+_MONTH_YEAR = re.compile(rf"\b({MONTHS})(?:\s+(?:tahun|of)\s+|\s*,\s*|\s+)((?:19|20)\d\d)\b", re.I)
+
+
+def month_number(word: str) -> int:
+    """"Maret" / "march" -> 3; 0 for any other word."""
+    return _MONTH_NUMBER.get(word.lower(), 0)
+
+
+def month_years(text: str) -> dict[tuple[int, int], str]:
+    """The months of a year ``text`` names, (month, year) -> the words naming it ("March 2016").
+    A lower-case "may" is the verb."""
+    out: dict[tuple[int, int], str] = {}
+    for m in _MONTH_YEAR.finditer(text):
+        if m.group(1) == "may":
+            continue
+        out.setdefault((month_number(m.group(1)), int(m.group(2))), " ".join(m.group(0).replace(",", " ").split()))
+    return out
 
 
 def roman(n: int) -> str:
