@@ -826,3 +826,11 @@ def test_a_list_introduced_at_the_end_of_a_passage_is_quoted_from_the_next(pipel
     a = pipeline.ask("Apa saja tiga strategi Counter Trafficking Unit?")
     quoted = " ".join(c.quote for c in a.citations)
     assert not a.refused and "diantaranya:" in quoted and "Kampanye kesadaran publik" in quoted
+
+
+def test_a_word_sharing_only_a_common_prefix_with_the_thesis_is_absent(pipeline) -> None:
+    # The thesis has no interview ("wawancara") at all; "inter-" opens many of its words.
+    an = pipeline.answerer
+    a = an.assess("Which IOM staff did the author interview in Kupang?")
+    assert a.features["miss_info"] > 0
+    assert not an.facts.known("interview", {"interview"}) and an.facts.known("international", {"international"})

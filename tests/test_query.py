@@ -282,3 +282,16 @@ def test_a_month_of_a_year_is_read_in_either_language() -> None:
                                                                           (6, 2007): "Juni 2007"}
     assert month_years("in September, 2015") == {(9, 2015): "September 2015"}
     assert month_years("what may 2016 bring") == {} and month_years("pada tahun 2016") == {}
+
+
+def test_a_spelling_key_many_words_share_is_lengthened() -> None:
+    from nttqa.evidence import ambiguous_keys, spelling_key
+
+    words = ["internasional", "interaksi", "intervensi", "interest", "organisasi", "polisi"]
+    amb = ambiguous_keys(words)
+    assert amb == {"inter"}
+    # "interview" met every "inter-" word on five letters; on seven it meets none of them.
+    assert spelling_key("interview", amb) not in {spelling_key(w, amb) for w in words}
+    assert spelling_key("international", amb) == spelling_key("internasional", amb)
+    assert spelling_key("organization", amb) == spelling_key("organisasi", amb)
+    assert spelling_key("police", amb) == spelling_key("polisi", amb)

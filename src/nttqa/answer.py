@@ -33,7 +33,7 @@ import numpy as np
 
 from nttqa.config import Settings, llm_api_key
 from nttqa.decide import Model, load_model
-from nttqa.evidence import SentenceFacts, fold, information, years_text, zipf
+from nttqa.evidence import SentenceFacts, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import QueryInfo, is_part, without_parts
@@ -337,7 +337,7 @@ class Answerer:
         cid, s, e = self.store.sentences[row]
         text = self.facts.text(row)
         terms, folds = self.facts.terms[row], self.facts.sent_folds[row]
-        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and fold(w) in folds))
+        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and self.facts.key(w) in folds))
         length = e - s
         kind = info.kind
         return {
@@ -411,7 +411,7 @@ class Answerer:
         known = [w for w in words if self.facts.known(w, cover[w])]
 
         def has(w: str, row: int) -> bool:
-            return bool(cover[w] & self.facts.terms[row]) or (len(w) >= 5 and fold(w) in self.facts.sent_folds[row])
+            return bool(cover[w] & self.facts.terms[row]) or (len(w) >= 5 and self.facts.key(w) in self.facts.sent_folds[row])
 
         def covered(row: int, weight: Mapping[str, float] = info_of) -> float:
             return sum(weight[w] for w in words if has(w, row))

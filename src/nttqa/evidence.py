@@ -18,7 +18,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
@@ -115,13 +115,32 @@ def quantities(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(quantity(m.group(), text[m.end():m.end() + 12]) for m in _QUANTITY.finditer(text))
 
 
-def fold(word: str) -> str:
+def fold(word: str, n: int = 5) -> str:
     """A spelling key shared by English words and their Indonesian loans: "organization" and
     "organisasi", "police" and "polisi", "protocol" and "protokol" meet on their first five
-    letters, spelled as a loan (``textutil.loan_letters``; "z" and "v" as "s" and "f")."""
+    letters (``n``), spelled as a loan (``textutil.loan_letters``; "z" and "v" as "s" and "f")."""
     w = loan_letters(word).replace("z", "s").replace("v", "f")
     w = re.sub(r"(.)\1+", r"\1", w)
-    return w[:5] if len(w) >= 5 else ""
+    return w[:n] if len(w) >= n else ""
+
+
+def ambiguous_keys(words: Iterable[str], n: int = 7, most: int = 3) -> frozenset[str]:
+    """The five-letter spelling keys that more than ``most`` different words of a corpus share
+    on their first ``n`` letters: a common prefix ("inter": internasional, interaksi,
+    intervensi, interest), no loan.  Such a key says nothing; a longer one is asked for."""
+    longer: dict[str, set[str]] = {}
+    for w in words:
+        k = fold(w)
+        if k:
+            longer.setdefault(k, set()).add(fold(w, n) or w)
+    return frozenset(k for k, ws in longer.items() if len(ws) > most)
+
+
+def spelling_key(word: str, ambiguous: Collection[str] = frozenset(), n: int = 7) -> str:
+    """``fold(word)``, or its ``n``-letter key when the five-letter one is ``ambiguous`` ("" for
+    a word too short for it): "interview" meets "internasional" on five letters, not on seven."""
+    k = fold(word)
+    return fold(word, n) if k in ambiguous else k
 
 
 def information(word: str, lang: str) -> float:
@@ -190,7 +209,8 @@ class SentenceFacts:
         self.words = set(re.findall(r"[a-z\u00C0-\u024F]+", self.vocab_text))
         # Words the corpus writes in lower case somewhere: ordinary words, no part of a person's name.
         self.common = {w for c in chunks for w in re.findall(r"(?<![\w-])[a-z\u00C0-\u024F]{2,}", c.text)}
-        self.folds = {f for f in map(fold, self.words) if f}
+        self.ambiguous = ambiguous_keys(self.words)
+        self.folds = {f for f in map(self.key, self.words) if f}
         self.cited = {(name.lower(), r.year) for c in chunks for r in find_refs(c.text)
                       for name in re.findall(r"[A-Z][\w-]+", r.authors)}
         self.doc_years: dict[str, set[int]] = {}  # the years each document's running text names
@@ -217,7 +237,7 @@ class SentenceFacts:
             found = find_refs(text)
             bare = strip_refs(text, found)
             self.terms.append(frozenset(analyze(text)))
-            self.sent_folds.append(frozenset(f for f in map(fold, re.findall(r"[A-Za-z]+", text)) if f))
+            self.sent_folds.append(frozenset(f for f in map(self.key, re.findall(r"[A-Za-z]+", text)) if f))
             ys = _lone_years(bare)
             self.years.append(ys)
             self.spans.append(year_spans(bare))
@@ -277,13 +297,17 @@ class SentenceFacts:
         with df the most sentences any of its terms or its spelling key stands in."""
         df = max((self.term_df.get(t, 0) for t in terms), default=0)
         if len(word) >= 5:
-            df = max(df, self.fold_df.get(fold(word), 0))
+            df = max(df, self.fold_df.get(self.key(word), 0))
         return math.log((len(self.terms) + 1) / (1 + df))
 
     def known(self, word: str, terms: set[str]) -> bool:
         """The corpus has the word: one of its analysed ``terms``, itself, or its spelling key."""
         return any(self.store.has_term(t) for t in terms) or word.lower() in self.words or \
-            (fold(word) in self.folds if len(word) >= 5 else False)
+            (self.key(word) in self.folds if len(word) >= 5 else False)
+
+    def key(self, word: str) -> str:
+        """The word's spelling key in this corpus (``spelling_key``; "" when it has none)."""
+        return spelling_key(word, self.ambiguous)
 
     def mentions(self, word: str, terms: set[str], docs: Collection[str] | None = None) -> bool:
         """Whether the corpus - or, given ``docs``, one of those documents - has the word: in its
@@ -294,7 +318,7 @@ class SentenceFacts:
         for d in docs:
             analysed, words, folds = self._words_of(d)
             if _has_word(self.doc_text.get(d, ""), w) or terms & analysed or w in words or \
-                    (len(word) >= 5 and fold(word) in folds):
+                    (len(word) >= 5 and self.key(word) in folds):
                 return True
         return False
 
@@ -312,7 +336,7 @@ class SentenceFacts:
         if doc not in self._doc_words:
             text = self.doc_text.get(doc, "")
             words = frozenset(re.findall(r"[a-z\u00C0-\u024F]+", text))
-            self._doc_words[doc] = (frozenset(analyze(text)), words, frozenset(f for f in map(fold, words) if f))
+            self._doc_words[doc] = (frozenset(analyze(text)), words, frozenset(f for f in map(self.key, words) if f))
         return self._doc_words[doc]
 
     # --- what a sentence states ---------------------------------------------------
