@@ -150,6 +150,9 @@ def test_a_second_sentence_or_a_two_letter_acronym_with_a_counterpart_is_no_miss
     ("where is the working hypothesis of the thesis", ("hypothesis",)),
     ("Apa isi argumen sementara penulis?", ("hypothesis",)),
     ("Menurut cakupan penelitian, tahun berapa yang diteliti?", ("scope",)),
+    ("According to the abstract, which concept does the author use?", ("abstract",)),
+    ("Menurut abstrak, apa temuan penelitian ini?", ("abstract",)), ("Apa yang abstraknya sebutkan?", ()),
+    ("What is the abstract of the thesis?", ()), ("Apa isi abstrak skripsi ini?", ()),  # its summary
     ("What is the background of IOM as an organisation?", ()),  # a history, not the section
     ("What did IOM do in NTT in 2018?", ()),
 ])
@@ -166,6 +169,13 @@ def test_a_question_naming_a_part_is_answered_from_that_part(pipeline) -> None:
         assert hits and all(h.chunk.section_title == title for h in hits), q
         a = pipeline.ask(q)
         assert not a.refused and all(title in c.section_title for c in a.citations), q
+    # The abstract, in either language: the English one for an English question, as it ranks.
+    for q in ("According to the abstract, which concept is used to analyse IOM's role?",
+              "Menurut abstrak, konsep apa yang digunakan untuk melihat peran IOM?"):
+        hits = pipeline.search(q, 3)
+        assert hits and all(h.chunk.chapter.upper() in ("ABSTRAK", "ABSTRACT") for h in hits), q
+        a = pipeline.ask(q)
+        assert not a.refused and all(c.chapter.upper() in ("ABSTRAK", "ABSTRACT") for c in a.citations), q
 
 
 @pytest.mark.parametrize("q, title", [

@@ -144,12 +144,19 @@ _PARTS: list[tuple[str, re.Pattern[str]]] = [
                               r"\bargumen sementara\b|\bhipotesis\b", re.I)),
     ("scope", re.compile(r"\bscope of (?:the|this) (?:research|study|thesis)\b|\bresearch scope\b|"
                          r"\bcakupan penelitian\b|\bruang lingkup\b|\bbatasan (?:masalah|penelitian)\b", re.I)),
+    # "According to the abstract, ...", "Menurut abstrak, ...": not "the abstract of the thesis",
+    # which asks for its summary (``about_document``).
+    ("abstract", re.compile(r"\b(?:according to|in|from) the (?:english |indonesian )?abstract\b(?! of)|"
+                            r"\bthe abstract (?:says|states|mentions|describes)\b|"
+                            r"\b(?:menurut|di|dalam|pada) abstrak(?:nya)?\b(?! (?:skripsi|penelitian))|"
+                            r"\babstrak(?:nya)? (?:menyebut\w*|mengatakan|menyatakan|menjelaskan)\b", re.I)),
 ]
 PART_SECTIONS: dict[str, tuple[str, ...]] = {
     "literature": ("tinjauan pustaka", "kajian pustaka", "penelitian terdahulu", "literature review"),
     "framework": ("kerangka", "framework", "landasan teori"),
     "hypothesis": ("argumen sementara", "hipotesis", "hypothes"),
     "scope": ("cakupan", "ruang lingkup", "batasan", "scope"),
+    "abstract": ("abstrak", "abstract"),
 }
 
 
