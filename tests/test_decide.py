@@ -565,7 +565,7 @@ def test_a_count_is_not_answered_by_a_span_of_time(pipeline) -> None:
     assert spans
     for q in ("How many officers did IOM train?", "Berapa jumlah aparat yang dilatih IOM?"):
         count = ans.retriever.understand(q)
-        assert not count.wants and not any(ans.facts.states_measure(r, count) for r in spans), q
+        assert count.wants == "count" and not any(ans.facts.states_measure(r, count) for r in spans), q
     how_long = ans.retriever.understand("Berapa lama pelatihan aparat itu berlangsung?")
     assert how_long.wants == "duration" and all(ans.facts.states_measure(r, how_long) for r in spans)
 
@@ -844,3 +844,16 @@ def test_a_word_sharing_only_a_common_prefix_with_the_thesis_is_absent(pipeline)
     a = an.assess("Which IOM staff did the author interview in Kupang?")
     assert a.features["miss_info"] > 0
     assert not an.facts.known("interview", {"interview"}) and an.facts.known("international", {"international"})
+
+
+def test_a_count_is_not_answered_by_a_rate(pipeline) -> None:
+    # The thesis gives NTT's unemployment rate for 2016 (3,25%), and no count of convictions.
+    an = pipeline.answerer
+    q = "How many traffickers did the courts convict in NTT in 2016?"
+    a = an.assess(q)
+    assert a.info.wants == "count"
+    rate_rows = [r for r in range(len(an.store.sentences)) if "3,25%" in an.facts.text(r)]
+    assert rate_rows and not any(an.facts.states_measure(r, a.info, in_year=True) for r in rate_rows)
+    # A count stated for the year does answer "how many".
+    b = an.assess("How many people from NTT were trafficked in 2015?")
+    assert b.features["needs_missing"] == 0.0

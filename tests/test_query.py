@@ -269,6 +269,9 @@ def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> No
     ("Where in the thesis is the hypothesis?", ""),
     ("Where did the author get the data?", ""),
     ("Di bagian mana dibahas RAD?", ""),
+    # A count, unless the question asks for a rate, a sum or a span of time.
+    ("How many traffickers were convicted in 2015?", "count"), ("Berapa jumlah korban tahun 2016?", "count"),
+    ("How many percent of the victims were children?", "share"), ("How many years did the programme run?", "duration"),
 ])
 def test_a_place_asked_for_is_wanted_in_either_language(q, want) -> None:
     assert analyze_question(q).wants == want

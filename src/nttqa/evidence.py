@@ -349,7 +349,7 @@ class SentenceFacts:
         orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang"."""
         given = {number_key(n) for n in info.numbers}
         want = {"share": ("share",), "money": ("money",), "duration": ("duration",),
-                "penalty": ("duration", "money")}.get(info.wants, ())
+                "penalty": ("duration", "money"), "count": ("count",)}.get(info.wants, ())
 
         def stated(qty: Sequence[tuple[str, str]]) -> bool:
             # A count ("how many officers", "berapa korban") is not answered by a span of time:

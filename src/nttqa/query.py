@@ -347,13 +347,16 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # set?", "Apa sanksi pidananya?" are answered by a term in prison or a fine, either one.
     ("penalty", re.compile(r"\b(?:prison (?:terms?|sentences?)|jail (?:terms?|time)|penalt(?:y|ies)|punishments?|fines?|"
                            r"hukuman|pidana penjara|ancaman pidana|sanksi pidana\w*|denda)\b", re.I)),
+    # Last of the figures: a count ("how many traffickers", "berapa jumlah korban") is not
+    # answered by a rate ("3,83%") or a sum of money.
+    ("count", re.compile(r"\b(?:how many|berapa (?:banyak|jumlah|orang|kali)|jumlah)\b", re.I)),
 ]
 
 
 def wants(text: str, kind: str) -> str:
     """What the answer must state: "person", "place", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
-    asking when) "share" or "money"."""
+    asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if name == "place" and kind in ("section", "citation"):
