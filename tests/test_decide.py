@@ -249,7 +249,7 @@ def test_years_asked_one_by_one_are_met_by_the_range_that_spans_them(pipeline, q
     ("Pejabat kedutaan mana yang membuka pelatihan itu?", "person"),
     ("Siapa duta besar yang hadir di acara itu?", "person"),
     ("Which office handles complaints?", ""),
-    ("How many victims were recorded?", ""),
+    ("How many victims were recorded?", "count"),
     # A question naming a year without asking "when" is still after the figure.
     ("What was the programme's budget in 2016?", "money"),
     ("Berapa dana hibah untuk program itu pada tahun 2015?", "money"),

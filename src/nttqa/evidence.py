@@ -80,6 +80,8 @@ _NAME = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}"
 # The kind's noun in any case ("Provinsi NTT", "provinsi NTT"), the name capitalised.
 _PLACE_AFTER_KIND = {k: re.compile(rf"\b(?i:{rx})\s+(?:of\s+)?({_NAME})") for k, (rx, _) in _PLACE_KINDS.items()}
 _PLACE_AFTER_PREP = re.compile(rf"\b(?:di|ke|dari|menuju|in|at|to|from)\s+({_NAME})")
+# A name right after a place's preposition or kind ("di", "in", "Kabupaten", "negara").
+_AT_PLACE = re.compile(r"\b(?:(?:di|ke|menuju|in|at|to)|(?i:" + "|".join(rx for rx, _ in _PLACE_KINDS.values()) + r"))\s+$")
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -377,9 +379,13 @@ class SentenceFacts:
         """The sentence names a person the question does not: two or more capitalised words,
         one of them rare in both languages ("Nurul Qoiriah", not "Pemerintah Provinsi"), none of
         them a word the corpus also writes in lower case or a month ("Global Migiration Film
-        Festival", "Desember Iinternational Organization" hold a misspelling, not a name)."""
+        Festival", "Desember Iinternational Organization" hold a misspelling, not a name), and
+        not a place: after "di"/"in" or a kind of place, or one the corpus gives a kind."""
         asked = {w.lower() for w in re.findall(r"\w+", info.text)}
-        for m in _PERSON.finditer(self.text(row)):
+        text = self.text(row)
+        for m in _PERSON.finditer(text):
+            if _AT_PLACE.search(text[:m.start()]) or m.group().lower() in self.place_kinds:
+                continue  # "berlokasi di Adis Dabba", "Kabupaten Timor Tengah Utara": a place
             words = [w.lower() for w in m.group().split() if w.lower() not in asked]
             if (words and any(max(zipf(w, "id"), zipf(w, "en")) < 2.5 for w in words)
                     and not any(w in self.common or _MONTH.fullmatch(w) for w in words)):
