@@ -857,3 +857,27 @@ def test_a_count_is_not_answered_by_a_rate(pipeline) -> None:
     # A count stated for the year does answer "how many".
     b = an.assess("How many people from NTT were trafficked in 2015?")
     assert b.features["needs_missing"] == 0.0
+
+
+def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
+    # The thesis names the ministries IOM worked with and the migrant workers' union behind the
+    # TKI handbook; it names no NGO running a shelter and no recruitment company.
+    for q in ("Which ministries did IOM work with on victims?", "Which NGO did IOM publish the TKI handbook with?"):
+        a = pipeline.ask(q)
+        assert not a.refused, q
+    for q in ("Which NGO in Kupang ran the shelter for trafficking victims?",
+              "Apa nama perusahaan perekrut yang memberangkatkan korban dari NTT?"):
+        a = pipeline.ask(q)
+        assert a.refused, (q, a.text)
+    # "Lembaga Swadaya Masyarakat" is the word for an NGO, not one's name.
+    an = pipeline.answerer
+    info = an.retriever.understand("Which NGO took part?")
+    rows = [r for r in range(len(an.store.sentences)) if "Lembaga Swadaya Masyarakat (LSM)" in an.facts.text(r)]
+    assert rows and not any(an.facts.states_organisation(r, info) for r in rows
+                            if "Serikat" not in an.facts.text(r))
+
+
+def test_a_regulations_number_is_no_penalty(pipeline) -> None:
+    # "Perda Nomor 7 Tahun 2016" is no seven-year term: the thesis gives no penalty it sets.
+    a = pipeline.answerer.assess("hukuman untuk perekrut ilegal menurut Perda NTT")
+    assert a.info.wants == "penalty" and a.features["needs_missing"] == 1.0

@@ -272,6 +272,10 @@ def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> No
     # A count, unless the question asks for a rate, a sum or a span of time.
     ("How many traffickers were convicted in 2015?", "count"), ("Berapa jumlah korban tahun 2016?", "count"),
     ("How many percent of the victims were children?", "share"), ("How many years did the programme run?", "duration"),
+    ("trafficking victims NTT 2015 total", "count"),
+    # An organisation: the noun heads its phrase.
+    ("Which NGO ran the shelter?", "organisation"), ("Kementerian apa saja yang bekerja sama dengan IOM?", "organisation"),
+    ("Apa nama perusahaan perekrut itu?", "organisation"), ("Which agency regulation applies?", ""),
 ])
 def test_a_place_asked_for_is_wanted_in_either_language(q, want) -> None:
     assert analyze_question(q).wants == want
@@ -298,3 +302,11 @@ def test_a_spelling_key_many_words_share_is_lengthened() -> None:
     assert spelling_key("international", amb) == spelling_key("internasional", amb)
     assert spelling_key("organization", amb) == spelling_key("organisasi", amb)
     assert spelling_key("police", amb) == spelling_key("polisi", amb)
+
+
+def test_a_regulations_number_and_year_is_no_quantity() -> None:
+    from nttqa.evidence import quantities
+
+    assert quantities("penetapan perda Nomor 7 Tahun 2016 mengenai pengawasan TKI") == ()
+    assert quantities("UU No. 21 of 2007 dan penjara 3 tahun") == (("3", "duration"),)
+    assert quantities("dipenjara selama 7 tahun") == (("7", "duration"),)

@@ -486,6 +486,10 @@ class Answerer:
             return lambda r: self.facts.states_person(r, info) and anchored(r)
         if info.wants == "place":
             return lambda r: self.facts.states_place(r, info, given) and anchored(r)
+        if info.wants == "organisation":
+            # "IOM" and "NTT" stand in every passage: no answer to "which NGO ...?".
+            title = frozenset().union(*self._title_terms.values()) if self._title_terms else frozenset()
+            return lambda r: self.facts.states_organisation(r, info, given | title) and anchored(r)
         if info.wants == "number":
             return lambda r: self.facts.states_number(r, info) and anchored(r)
         if info.wants == "rank":

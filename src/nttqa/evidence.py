@@ -22,7 +22,8 @@ from collections.abc import Collection, Iterable, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
 from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
-                            month_number, regulation_ids, split_sentences, sentence_initial, standard, whole_number, year_spans)
+                            month_number, regulation_ids, split_sentences, sentence_initial, standard, whole_number,
+                            without_regulation_ids, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -62,6 +63,31 @@ _MONTH = re.compile(f"(?:{MONTHS})", re.I)
 # Where a sentence's list items part: a dash opening an item after a colon or semicolon, or a semicolon.
 _ITEM = re.compile(r"\s*[;:]\s*-\s+|;\s+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# The kinds of organisation a question may ask for, by the nouns that ask for them, and the
+# names that answer each: a name its kind's noun heads ("Kementerian Sosial", "Serikat Buruh
+# Migran Indonesia", "PT ...", "... Foundation").  "Lembaga Swadaya Masyarakat" is the word for
+# an NGO, not the name of one.
+_N = r"[A-Z][\w-]*"
+_ORG_KINDS: dict[str, tuple[str, str]] = {
+    "ngo": (r"NGOs?|LSM|yayasan|foundations?|charit(?:y|ies)",
+            rf"\b(?:Yayasan|Serikat|Perkumpulan|Koalisi|Jaringan|LSM)\s+(?!Swadaya\b){_N}|"
+            rf"\b{_N}(?:\s+{_N})*\s+(?:Foundation|Association|Union|Network|Alliance)\b"),
+    "ministry": (r"ministr(?:y|ies)|kementerian",
+                 rf"\b(?:Kementerian|Kemen|Ministry of|Departemen)\s+{_N}|\bKemen[A-Z][a-z]+\b"),
+    "company": (r"compan(?:y|ies)|firms?|perusahaan",
+                rf"\b(?:PT|CV|Perusahaan)\.?\s+{_N}|\b{_N}\s+(?:Ltd|Inc|Company|Corporation)\b"),
+    "university": (r"universit(?:y|ies)|universitas",
+                   rf"\b(?:Universitas|University of|Institut)\s+{_N}|\b{_N}\s+University\b"),
+}
+_ORG_ANY = re.compile("|".join(rx for _q, rx in _ORG_KINDS.values()) + rf"|\b(?:Badan|Dinas|Lembaga|Komisi|Organisasi|Kantor|"
+                      rf"Biro|Satuan|Gugus Tugas|Direktorat|Kepolisian|Kejaksaan|Angkatan|Agency|Office|Commission|"
+                      rf"Committee|Council|Organi[sz]ation|Bureau)\s+(?:of\s+|for\s+)?(?!Swadaya\b){_N}")
+# The heads themselves name no organisation: "Kementerian" alone answers no "which ministry".
+_ORG_HEADS = frozenset("yayasan serikat perkumpulan koalisi jaringan lsm foundation association union network alliance "
+                       "kementerian kemen ministry of departemen pt cv perusahaan ltd inc company corporation universitas "
+                       "university institut badan dinas lembaga komisi organisasi kantor biro satuan gugus tugas "
+                       "direktorat kepolisian kejaksaan angkatan agency office commission committee council organization "
+                       "organisation bureau for".split())
 # The kinds of place a question may ask for, by the nouns that name them in either language.  A
 # kind marked strict is answered only by a name that noun heads ("Bandara El Tari", "Desa
 # Atmen"); the others also by a name after "di"/"in" whose kind the corpus does not contradict.
@@ -112,7 +138,9 @@ def quantity(match: str, after: str = "") -> tuple[str, str]:
 
 
 def quantities(text: str) -> tuple[tuple[str, str], ...]:
-    """Every quantity ``text`` states, as ``quantity`` reads it."""
+    """Every quantity ``text`` states, as ``quantity`` reads it; a regulation's number and year
+    ("Perda Nomor 7 Tahun 2016") is a name, not seven years."""
+    text = without_regulation_ids(text)
     # "50 juta dolar": the currency may follow the magnitude.
     return tuple(quantity(m.group(), text[m.end():m.end() + 12]) for m in _QUANTITY.finditer(text))
 
@@ -413,6 +441,19 @@ class SentenceFacts:
         for m in _PLACE_AFTER_PREP.finditer(text):
             known = self.place_kinds.get(m.group(1).lower(), set())
             if new_name(m.group(1)) and (not kinds or not known or known & set(kinds)):
+                return True
+        return False
+
+    def states_organisation(self, row: int, info: QueryInfo, given: Collection[str] = ()) -> bool:
+        """The sentence names an organisation of the kind asked ("Which NGO ...?" by a name an
+        NGO's noun heads; "which institutions ...?" by any organisation's) that the question does
+        not (``given``: the question's words, their counterparts and the title's words)."""
+        asked = {w.lower() for w in re.findall(r"\w+", info.text)} | {w.lower() for w in given}
+        kinds = [rx for q, rx in _ORG_KINDS.values() if re.search(rf"\b(?:{q})\b", info.text, re.I)]
+        pattern = re.compile("|".join(kinds)) if kinds else _ORG_ANY
+        for m in pattern.finditer(self.text(row)):
+            words = [w.lower() for w in re.findall(r"[\w-]+", m.group())]
+            if not all(w in asked or w in _ORG_HEADS for w in words):
                 return True
         return False
 

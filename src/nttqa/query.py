@@ -304,6 +304,12 @@ def question_kind(text: str) -> str:
     return "fact"
 
 
+# What follows a noun that heads its phrase ("which NGO ran ...", "which city is ...", "which
+# country?"), unlike a noun that qualifies the next ("what village regulation ...").
+_HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|in|of|on|"
+                 r"at|near|where|that|which|ran|runs?|gave|gives?|took|takes?|made|makes?|sent|sends?|paid|pays?|led|"
+                 r"leads?|built|builds?|got|gets?|set|sets|won|\w+ed)\b)")
+
 # What the answer must state: a share or a sum of money for "what percentage" / "berapa
 # dana", a person's name for "who was the head of ..." / "siapa nama ...".
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
@@ -325,8 +331,7 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:(?:which|what) (?:\w+ ){0,2}?(?:cit(?:y|ies)|towns?|villages?|districts?|regenc(?:y|ies)|provinces?|"
         # ... as the head of its phrase: "what village regulation" asks for a regulation.
         r"countr(?:y|ies)|islands?|airports?|ports?|harbou?rs?|hotels?|venues?)"
-        r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|in|of|on|at|near|"
-        r"where|that|which|\w+ed)\b)|"
+        rf"{_HEADS_PHRASE}|"
         r"(?:kota|desa|kabupaten|kecamatan|provinsi|negara|pulau|bandara|pelabuhan|hotel|gedung|lokasi|tempat) mana)\b|"
         # "where" alone also asks where in the thesis or where data came from: only where
         # something is, or took place.
@@ -349,19 +354,31 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"hukuman|pidana penjara|ancaman pidana|sanksi pidana\w*|denda)\b", re.I)),
     # Last of the figures: a count ("how many traffickers", "berapa jumlah korban") is not
     # answered by a rate ("3,83%") or a sum of money.
-    ("count", re.compile(r"\b(?:how many|berapa (?:banyak|jumlah|orang|kali)|jumlah)\b", re.I)),
+    ("count", re.compile(r"\b(?:how many|(?:the )?(?:total )?number of|total|berapa (?:banyak|jumlah|orang|kali)|"
+                         r"jumlah)\b", re.I)),
+    # Last: an organisation, "Which NGO ...?", "Which ministries ...?", "LSM mana ...?",
+    # "Lembaga apa saja ...?", "nama perusahaan ..." (the noun heads its phrase, as for a place).
+    ("organisation", re.compile(
+        r"\b(?:which|what) (?:\w+ ){0,2}?(?:NGOs?|organi[sz]ations?|agenc(?:y|ies)|institutions?|ministr(?:y|ies)|"
+        r"compan(?:y|ies)|firms?|universit(?:y|ies)|foundations?|charit(?:y|ies))"
+        rf"{_HEADS_PHRASE}|"
+        r"\b(?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan) (?:apa|mana)\b|"
+        r"\bnama (?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan)\b|"
+        r"\bname of the (?:\w+ )?(?:NGO|organi[sz]ation|agency|institution|ministry|company|firm|university|foundation)\b",
+        re.I)),
 ]
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "person", "place", a regulation's "number",
+    """What the answer must state: "person", "place", "organisation", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
     asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
-        if name == "place" and kind in ("section", "citation"):
+        if name in ("place", "organisation") and kind in ("section", "citation"):
             continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
-        if (name in ("person", "place", "number", "penalty", "duration", "rank") or figure) and pat.search(text):
+        if (name in ("person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
+                and pat.search(text):
             return name
     return ""
 
