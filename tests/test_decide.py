@@ -881,3 +881,22 @@ def test_a_regulations_number_is_no_penalty(pipeline) -> None:
     # "Perda Nomor 7 Tahun 2016" is no seven-year term: the thesis gives no penalty it sets.
     a = pipeline.answerer.assess("hukuman untuk perekrut ilegal menurut Perda NTT")
     assert a.info.wants == "penalty" and a.features["needs_missing"] == 1.0
+
+
+def test_a_question_naming_a_part_of_the_thesis_is_answered_from_it(pipeline) -> None:
+    # Its words may be ones the part says otherwise ("digambarkan"): the part answers it, as the
+    # document answers questions about itself.
+    an = pipeline.answerer
+    q = "Menurut tinjauan pustaka, IOM itu organisasi seperti apa?"
+    assert an.rule(q, an.assess(q)) == ("", ())
+    assert not pipeline.ask(q).refused
+    # Unless what it asks for is not there.
+    for q in ("According to the literature review, how many victims were there in NTT in 2016?",
+              "Menurut kerangka pemikiran, berapa anggaran IOM tahun 2016?"):
+        assert pipeline.ask(q).refused, q
+
+
+def test_a_definition_asked_with_an_acronym_is_looked_for_where_the_acronym_is(pipeline) -> None:
+    # The thesis spells IGO out as "International Governmental Organization", not "intergovernmental".
+    a = pipeline.ask("How does the thesis define IOM as an intergovernmental organisation (IGO)?")
+    assert not a.refused and "(IGO)" in a.citations[0].quote

@@ -435,7 +435,10 @@ class Answerer:
             # smuggling?" is not answered by its definition of trafficking.  The term's most
             # specific word, or a counterpart in either language (a term is often English inside
             # an Indonesian question), stands in the defining sentence.
-            key = max(term, key=lambda w: spec[w])
+            # An acronym the thesis has names the term most exactly ("IOM as an intergovernmental
+            # organisation (IGO)" is defined where "IGO" is, spelled out in other words).
+            acronyms = [w for w in term if w.isupper() and len(w) >= 2 and self.facts.known(w, cover[w])]
+            key = max(acronyms or term, key=lambda w: spec[w])
             terms = cover[key] | self._glossary_terms(info.term, [key], "en")[key]
             # An acronym's spelling-out defines that acronym, not the words around it.
             defines = self.facts.defines if key.isupper() else self.facts.defines_in_words
@@ -665,6 +668,12 @@ class Answerer:
             return "year_absent", (years_text(absent), years_text(self.facts.span(a.docs)))
         if a.missing_names:
             return "name_absent", (", ".join(a.missing_names),)
+        if info.parts and not a.features["needs_missing"] and any(
+                is_part(f"{h.chunk.chapter} {h.chunk.section_title}".lower(), info.parts) for h in a.hits[:1]):
+            # "Di tinjauan pustaka, IOM digambarkan sebagai apa?": a question that names a part of
+            # the thesis is answered from it, as one about the document itself is, when it names
+            # nothing the thesis lacks (the rules above) and what it asks for is there.
+            return "", ()
         if a.hits and self._asks_the_title(question, a):
             # "Apa peran IOM di NTT?" is what the whole thesis answers: its words are in every
             # passage, so no passage stands out and the scores read low, yet it is always answered.
