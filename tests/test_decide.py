@@ -898,5 +898,5 @@ def test_a_question_naming_a_part_of_the_thesis_is_answered_from_it(pipeline) ->
 
 def test_a_definition_asked_with_an_acronym_is_looked_for_where_the_acronym_is(pipeline) -> None:
     # The thesis spells IGO out as "International Governmental Organization", not "intergovernmental".
-    a = pipeline.ask("How does the thesis define IOM as an intergovernmental organisation (IGO)?")
+    a = pipeline.ask("What definition of an intergovernmental organization (IGO) does the thesis give for IOM?")
     assert not a.refused and "(IGO)" in a.citations[0].quote

@@ -24,8 +24,11 @@ from nttqa.decide import FEATURES, SIGNS, Model, cross_val_probabilities, fit, g
 from nttqa.evaluate import GoldItem, coverage, evaluate_answers, evaluate_retrieval, is_hit, question_groups
 
 # Answerable questions the shipped threshold may refuse, measured out-of-fold (the target
-# is 0.05 on unseen questions; a little below leaves room for the shift).
-MAX_FALSE_REFUSAL = 0.04
+# is 0.05 on unseen questions; below it leaves room for the shift).  The budget is of all
+# answerable questions, and the ones the exact rules answer spend none of it: the more of those,
+# the higher the cut over the rest.  0.04 refused 0.062 out of fold (three splits) once
+# questions naming a part of the thesis were answered by rule; 0.03 refuses 0.043.
+MAX_FALSE_REFUSAL = 0.03
 L2 = 1.0
 QUOTE_L2 = 1.0
 RANK_L2 = 1.0
