@@ -218,6 +218,9 @@ def test_an_english_word_finds_the_thesis_word_it_is_borrowed_as(pipeline) -> No
     ("What does chapter two cover?", (2,), "structure"), ("Apa isi dari bab tiga?", (3,), "structure"),
     ("Apa isi BAB IV?", (4,), "structure"), ("What's in chapter 1?", (1,), "structure"),
     ("Di bab 2, apa penyebab perdagangan manusia?", (2,), ""), ("What does chapter 3 say about Kupang?", (3,), ""),
+    # "the first one" after "chapters" is chapter one; without "chapter"/"bab" it is nothing.
+    ("How many chapters are there, and what is in the second one?", (2,), "structure"),
+    ("Skripsi ini punya berapa bab, dan apa isi yang pertama?", (1,), "structure"),
 ])
 def test_a_chapter_is_read_in_words_digits_or_roman_numerals(q, chapters, about) -> None:
     info = analyze_question(q)
@@ -310,3 +313,7 @@ def test_a_regulations_number_and_year_is_no_quantity() -> None:
     assert quantities("penetapan perda Nomor 7 Tahun 2016 mengenai pengawasan TKI") == ()
     assert quantities("UU No. 21 of 2007 dan penjara 3 tahun") == (("3", "duration"),)
     assert quantities("dipenjara selama 7 tahun") == (("7", "duration"),)
+
+
+def test_an_ordinal_without_a_chapter_names_none() -> None:
+    assert chapter_refs("What is the first one about?") == () and chapter_refs("Siapa korban yang pertama?") == ()

@@ -234,6 +234,10 @@ def chapter_refs(text: str) -> tuple[int, ...]:
     for m in re.finditer(r"\b(first|second|third|fourth|pertama|kedua|ketiga|keempat)\s+chapter\b|"
                          r"\bbab\s+(pertama|kedua|ketiga|keempat)\b", text, re.I):
         out.append(_WORD_NUM[(m.group(1) or m.group(2)).lower()])
+    if re.search(r"\b(?:chapters?|bab)\b", text, re.I):
+        # "How many chapters ..., and what does the first one cover?", "... bab yang pertama".
+        for m in re.finditer(r"\bthe (first|second|third|fourth) one\b|\byang (pertama|kedua|ketiga|keempat)\b", text, re.I):
+            out.append(_WORD_NUM[(m.group(1) or m.group(2)).lower()])
     return tuple(sorted({c for c in out if c}))
 
 
