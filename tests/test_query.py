@@ -317,3 +317,16 @@ def test_a_regulations_number_and_year_is_no_quantity() -> None:
 
 def test_an_ordinal_without_a_chapter_names_none() -> None:
     assert chapter_refs("What is the first one about?") == () and chapter_refs("Siapa korban yang pertama?") == ()
+
+
+@pytest.mark.parametrize("q,live", [
+    ("Siapa presiden Indonesia sekarang?", True), ("Who is the current governor of NTT?", True),
+    ("What is IOM doing now?", True), ("Siapa gubernur NTT saat ini?", True),
+    # The thesis' own time, and "the current study", are no live information.
+    ("What does the current study conclude?", False), ("Apa yang saat ini dilakukan IOM di NTT?", False),
+    ("What did IOM do in 2018?", False),
+])
+def test_a_question_about_today_asks_for_live_information(q, live) -> None:
+    from nttqa.query import intent
+
+    assert (intent(q) == "current") is live, q

@@ -86,7 +86,11 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"do you (?:personally |really |honestly )?(?:think|believe|agree)|your (?:own |personal )?(?:opinion|view|take)|"
         r"menurut(?:mu| kamu| anda| lo| lu)|(?:pendapat|opini)(?: pribadi)?(?:mu| kamu| anda)|(?:kamu|anda) setuju)\b", re.I)),
     # Live information ("today's exchange rate", "berita hari ini"): a thesis is fixed in its time.
-    ("current", re.compile(r"\b(?:today'?s?|right now|as of now|real[- ]time|hari ini|sekarang ini|saat ini juga|detik ini)\b",
+    # So is one that ends on "now" / "sekarang" / "saat ini", or asks who holds a post today ("Siapa
+    # presiden Indonesia sekarang?", "Who is the current governor?"); "the current study" is the thesis.
+    ("current", re.compile(r"\b(?:today'?s?|right now|as of now|real[- ]time|hari ini|sekarang ini|saat ini juga|detik ini)\b|"
+                           r"\b(?:now|nowadays|currently|sekarang|saat ini|kini)\s*[?.!]*\s*$|"
+                           r"\b(?:who|siapa)\b.{0,40}\b(?:current(?:ly)?|sekarang|saat ini|kini)\b(?! (?:study|research|thesis))",
                            re.I)),
     # A forecast; a question about a year beyond the text is left to the year rule.
     ("prediction", re.compile(
@@ -322,12 +326,13 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"pejabat|duta besar)|"
         r"name of the (?:\w+ ){0,2}(?:man|woman|person|head|chief|director|governor|minister|leader|recruiter|official|"
         r"ambassador)|"
-        r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|minister|leader|president|chair\w*|founder|"
-        r"official|ambassador)|"
+        r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|regent|mayor|minister|leader|president|chair\w*|"
+        r"founder|official|ambassador)|"
         # "Which Norwegian official ...": an office held by someone, asked for the person.
         r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador)s?|"
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
-        r"siapa (?:kepala|ketua|direktur|gubernur|bupati|kapolda|menteri|sutradara|pejabat|duta besar)|"
+        r"siapa (?:kepala|ketua|direktur|gubernur|bupati|walikota|wali kota|camat|presiden|kapolda|menteri|sutradara|"
+        r"pejabat|duta besar)|"
         r"(?:pejabat|duta besar) (?:\w+ ){0,2}(?:mana|siapa))\b", re.I)),
     # A place: "In which city ...?", "Which airport ...?", "Di kota mana ...?", "Bandara mana ...?",
     # "..., dan di mana kantor pusatnya?".
