@@ -836,6 +836,8 @@ def test_a_list_introduced_at_the_end_of_a_passage_is_quoted_from_the_next(pipel
     a = pipeline.ask("Apa saja tiga strategi Counter Trafficking Unit?")
     quoted = " ".join(c.quote for c in a.citations)
     assert not a.refused and "diantaranya:" in quoted and "Kampanye kesadaran publik" in quoted
+    # Item C opens the passage after that one: the list goes on while its items end on ";".
+    assert "Pemantauan rekrutmen tenaga kerja" in quoted
 
 
 def test_a_word_sharing_only_a_common_prefix_with_the_thesis_is_absent(pipeline) -> None:

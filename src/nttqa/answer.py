@@ -585,17 +585,13 @@ class Answerer:
         for k, c in enumerate(chosen):
             ordered.append(c)
             after = [r for r in self.store.sentences_of.get(c.chunk.id, []) if r > c.row]
-            chunk = c.chunk
             if _INTRODUCES.search(c.text):
-                if not after:
-                    # The passage ends on "... diantaranya:" and its items open the next one.
-                    chunk, after = self._next_in_section(c.chunk)
-                brings = after[:4]
+                brings = self._list_after(c.chunk, after, 4)
             elif k == 0 and not many and after and _GOES_ON.match(self.facts.text(after[0])):
-                brings = after[:1]
+                brings = [(after[0], c.chunk)]
             else:
                 continue
-            for r in brings:
+            for r, chunk in brings:
                 if r not in have:
                     have.add(r)
                     _cid, s, e = self.store.sentences[r]
@@ -605,6 +601,19 @@ class Answerer:
             # sentence first (a name asked for is not hidden behind an abstract sentence).
             ordered.sort(key=lambda c: (c.chunk.id, c.start))
         return ordered
+
+    def _list_after(self, chunk: Chunk, after: Sequence[int], n: int) -> list[tuple[int, Chunk]]:
+        """Up to ``n`` sentences after an introducing one (rows ``after`` it in ``chunk``), with
+        their passages: a list that runs past the passage's end ("... diantaranya:" closing one
+        passage, "A. ...; B." and "C. ..." opening the next two) goes on into the next passage of
+        the section while its last item ends on ";"."""
+        out = [(r, chunk) for r in after[:n]]
+        while len(out) < n and (not out or self.facts.text(out[-1][0]).rstrip().endswith((";", ":"))):
+            chunk, rows = self._next_in_section(chunk)
+            if not rows:
+                break
+            out += [(r, chunk) for r in rows[:n - len(out)]]
+        return out
 
     def _next_in_section(self, chunk: Chunk) -> tuple[Chunk, list[int]]:
         """The passage after ``chunk`` in the same section and its sentence rows; ``chunk`` and
