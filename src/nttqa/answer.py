@@ -196,12 +196,13 @@ class Answerer:
         self.quote_model = quote_model if quote_model is not None else _for_embedder(load_model(kind="quote"), eid)
 
         self.facts = SentenceFacts(self.store)
-        self._chunk_terms_cache: dict[int, frozenset[str]] = {}
         # Each document's title words, in its language and in English when the corpus gives it.
         self._title_terms: dict[str, frozenset[str]] = {}
         for d in self.store.docs:
             meta = d.get("meta") if isinstance(d.get("meta"), dict) else {}
             self._title_terms[d["doc"]] = frozenset(analyze(f"{d.get('title', '')} {meta.get('title_en', '')}"))
+        # Those of every document: "IOM" and "NTT" stand behind every passage, naming nothing new.
+        self._any_title: frozenset[str] = frozenset().union(*self._title_terms.values())
 
     # --- the question's content words --------------------------------------------
 
@@ -336,8 +337,7 @@ class Answerer:
                         cover: Mapping[str, set[str]]) -> dict[str, float]:
         cid, s, e = self.store.sentences[row]
         text = self.facts.text(row)
-        terms, folds = self.facts.terms[row], self.facts.sent_folds[row]
-        hit = sum(1 for w, ts in cover.items() if ts & terms or (len(w) >= 5 and self.facts.key(w) in folds))
+        hit = sum(1 for w, ts in cover.items() if self.facts.holds(w, ts, row))
         length = e - s
         kind = info.kind
         return {
@@ -411,7 +411,7 @@ class Answerer:
         known = [w for w in words if self.facts.known(w, cover[w])]
 
         def has(w: str, row: int) -> bool:
-            return bool(cover[w] & self.facts.terms[row]) or (len(w) >= 5 and self.facts.key(w) in self.facts.sent_folds[row])
+            return self.facts.holds(w, cover[w], row)
 
         def covered(row: int, weight: Mapping[str, float] = info_of) -> float:
             return sum(weight[w] for w in words if has(w, row))
@@ -491,8 +491,7 @@ class Answerer:
             return lambda r: self.facts.states_place(r, info, given) and anchored(r)
         if info.wants == "organisation":
             # "IOM" and "NTT" stand in every passage: no answer to "which NGO ...?".
-            title = frozenset().union(*self._title_terms.values()) if self._title_terms else frozenset()
-            return lambda r: self.facts.states_organisation(r, info, given | title) and anchored(r)
+            return lambda r: self.facts.states_organisation(r, info, given | self._any_title) and anchored(r)
         if info.wants == "number":
             return lambda r: self.facts.states_number(r, info) and anchored(r)
         if info.wants == "rank":
@@ -505,7 +504,7 @@ class Answerer:
             # district" is not the province's rate.
             names = self._qualifying_names(info, cover)
             return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
-                              and all(terms & self._chunk_terms(self.store.sentences[r][0]) for terms in names))
+                              and all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names))
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)
@@ -514,22 +513,13 @@ class Answerer:
         """The counterparts of each name the question gives (a capitalised word that does not open
         it and that the corpus never writes in lower case) other than the words of a document's
         title ("NTT", "IOM" stand behind every passage)."""
-        title = frozenset().union(*self._title_terms.values()) if self._title_terms else frozenset()
         out = []
         for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text):
             terms = cover.get(m.group())
-            if (terms and not sentence_initial(info.text, m.start()) and not terms & title
+            if (terms and not sentence_initial(info.text, m.start()) and not terms & self._any_title
                     and m.group().lower() not in self.facts.common):  # "Nomor", "Pasal" are no names
                 out.append(terms)
         return out
-
-    def _chunk_terms(self, cid: int) -> frozenset[str]:
-        """Every analysed term of a passage's sentences (cached)."""
-        got = self._chunk_terms_cache.get(cid)
-        if got is None:
-            got = frozenset().union(*(self.facts.terms[r] for r in self.store.sentences_of.get(cid, [])))
-            self._chunk_terms_cache[cid] = got
-        return got
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
         """The sentences to quote; ``pinned`` ones (stating a number or a rare name the question names) first."""

@@ -60,6 +60,7 @@ _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|p
 _RANK = re.compile(rf"\b(?:peringkat|urutan|posisi|ranking|rank|ranked|ranks)\s+(?:ke-?\s*)?{_ORDINAL}\b|"
                    rf"\b(?:ranked|ranks|menduduki|menempati)\s+(?:\w+\s+){{0,3}}{_ORDINAL}\b", re.I)
 _MONTH = re.compile(f"(?:{MONTHS})", re.I)
+_MONTH_WORD = re.compile(rf"\b(?:{MONTHS})\b", re.I)
 # Where a sentence's list items part: a dash opening an item after a colon or semicolon, or a semicolon.
 _ITEM = re.compile(r"\s*[;:]\s*-\s+|;\s+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
@@ -108,6 +109,11 @@ _PLACE_AFTER_KIND = {k: re.compile(rf"\b(?i:{rx})\s+(?:of\s+)?({_NAME})") for k,
 _PLACE_AFTER_PREP = re.compile(rf"\b(?:di|ke|dari|menuju|in|at|to|from)\s+({_NAME})")
 # A name right after a place's preposition or kind ("di", "in", "Kabupaten", "negara").
 _AT_PLACE = re.compile(r"\b(?:(?:di|ke|menuju|in|at|to)|(?i:" + "|".join(rx for rx, _ in _PLACE_KINDS.values()) + r"))\s+$")
+
+
+def _asked(info: QueryInfo, given: Collection[str] = ()) -> set[str]:
+    """The question's words, lower case, and ``given`` (their counterparts): what names no new thing."""
+    return {w.lower() for w in re.findall(r"\w+", info.text)} | {w.lower() for w in given}
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -262,6 +268,7 @@ class SentenceFacts:
         self.defines_in_words: list[bool] = []  # by a defining verb or phrase, not an acronym's spelling
         self.dated: list[bool] = []
         self.year_rows: dict[int, list[int]] = {}
+        self.doc_month_years: dict[str, set[tuple[int, int]]] = {}
         for row in range(len(store.sentences)):
             text = store.sentence_text(row)
             found = find_refs(text)
@@ -280,16 +287,14 @@ class SentenceFacts:
             self.dated.append(bool(_DATE.search(bare)))
             for y in ys:
                 self.year_rows.setdefault(y, []).append(row)
-        # The months of a year each document names in one sentence ("per September di tahun 2016",
-        # "pada tahun 2018 tepatnya di bulan Desember"; a range of years counts for each year).
-        self.doc_month_years: dict[str, set[tuple[int, int]]] = {}
-        for row, (cid, _s, _e) in enumerate(store.sentences):
-            months = {month_number(m) for m in re.findall(rf"\b(?:{MONTHS})\b", self.store.sentence_text(row), re.I)
-                      if m != "may"}
+            # The months of a year each document names in one sentence ("per September di tahun
+            # 2016", "pada tahun 2018 tepatnya di bulan Desember"; a range counts for each year).
+            months = {month_number(m) for m in _MONTH_WORD.findall(text) if m != "may"}
             if months:
-                ys = {int(y) for y in _YEAR.findall(self.store.sentence_text(row))}
-                ys.update(y for a, b in self.spans[row] for y in range(a, b + 1))
-                self.doc_month_years.setdefault(chunks[cid].doc, set()).update((m, y) for m in months for y in ys)
+                named = {int(y) for y in _YEAR.findall(text)}
+                named.update(y for a, b in self.spans[row] for y in range(a, b + 1))
+                self.doc_month_years.setdefault(chunks[store.sentences[row][0]].doc, set()).update(
+                    (m, y) for m in months for y in named)
         # The kinds of place the corpus gives each name ("Provinsi NTT" -> province, "Kabupaten
         # Belu" -> district): "di NTT" does not answer "in which city?".
         self.place_kinds: dict[str, set[str]] = {}
@@ -297,6 +302,9 @@ class SentenceFacts:
             for kind, rx in _PLACE_AFTER_KIND.items():
                 for m in rx.finditer(c.text):
                     self.place_kinds.setdefault(m.group(1).lower(), set()).add(kind)
+        # Each passage's terms: a figure asked of a name stands in a passage naming it.
+        self.chunk_terms = [frozenset().union(*(self.terms[r] for r in store.sentences_of.get(cid, [])))
+                            for cid in range(len(chunks))]
         # How many sentences hold each term / spelling key: what is rare *in this corpus*
         # ("Jawa Barat", "sutradara") against what every passage says ("NTT", "IOM").
         self.lower = [store.sentence_text(r).lower() for r in range(len(store.sentences))]
@@ -334,6 +342,10 @@ class SentenceFacts:
         """The corpus has the word: one of its analysed ``terms``, itself, or its spelling key."""
         return any(self.store.has_term(t) for t in terms) or word.lower() in self.words or \
             (self.key(word) in self.folds if len(word) >= 5 else False)
+
+    def holds(self, word: str, terms: set[str], row: int) -> bool:
+        """Sentence ``row`` has the word: one of its ``terms`` (counterparts) or its spelling key."""
+        return bool(terms & self.terms[row]) or (len(word) >= 5 and self.key(word) in self.sent_folds[row])
 
     def key(self, word: str) -> str:
         """The word's spelling key in this corpus (``spelling_key``; "" when it has none)."""
@@ -425,7 +437,7 @@ class SentenceFacts:
         their counterparts), of the kind it asks for: "Which airport ...?" by a name after
         "Bandara"/"airport", "Di kota mana ...?" also by one after "di" that the corpus never
         calls a province or a country ("di Kupang", not "di NTT")."""
-        asked = {w.lower() for w in re.findall(r"\w+", info.text)} | {w.lower() for w in given}
+        asked = _asked(info, given)
         kinds = [k for k, (rx, _strict) in _PLACE_KINDS.items() if re.search(rf"\b(?:{rx})\b", info.text, re.I)]
         text = self.text(row)
 
@@ -448,7 +460,7 @@ class SentenceFacts:
         """The sentence names an organisation of the kind asked ("Which NGO ...?" by a name an
         NGO's noun heads; "which institutions ...?" by any organisation's) that the question does
         not (``given``: the question's words, their counterparts and the title's words)."""
-        asked = {w.lower() for w in re.findall(r"\w+", info.text)} | {w.lower() for w in given}
+        asked = _asked(info, given)
         kinds = [rx for q, rx in _ORG_KINDS.values() if re.search(rf"\b(?:{q})\b", info.text, re.I)]
         pattern = re.compile("|".join(kinds)) if kinds else _ORG_ANY
         for m in pattern.finditer(self.text(row)):
