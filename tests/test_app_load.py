@@ -23,10 +23,25 @@ QUESTIONS = [
 ]
 
 
-async def _settled(page) -> None:
-    """Wait until the app's script run has ended (Streamlit's running indicator is gone)."""
-    await page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+REPLIES = ".nttqa-answer, .nttqa-refusal"
+
+
+async def _settled(page, replies: int) -> None:
+    """Wait until the page shows `replies` replies and no script run, and still does a second later.
+
+    After an answer the app may rerun (the labels follow the question's language).  Between the
+    two runs Streamlit's running indicator is briefly gone, and during the rerun the old reply
+    and its new copy are both on the page; one look at the page can land in either moment."""
+    ready = (
+        "(n) => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        f" && document.querySelectorAll('{REPLIES}').length === n"
+    )
+    deadline = time.monotonic() + 180
+    while True:
+        await page.wait_for_function(ready, arg=replies, timeout=max(1.0, deadline - time.monotonic()) * 1000)
+        await page.wait_for_timeout(1000)
+        if await page.evaluate(ready, replies) or time.monotonic() > deadline:
+            return
 
 
 async def _session(browser, url: str, n: int) -> list[float]:
@@ -37,7 +52,7 @@ async def _session(browser, url: str, n: int) -> list[float]:
         await page.goto(url, wait_until="domcontentloaded")
         box = page.locator('[data-testid="stChatInputTextArea"]')
         await box.wait_for(state="visible", timeout=120_000)
-        answers = page.locator(".nttqa-answer, .nttqa-refusal")
+        answers = page.locator(REPLIES)
         for k in range(2):
             q = QUESTIONS[(n + k) % len(QUESTIONS)]
             t0 = time.monotonic()
@@ -48,7 +63,7 @@ async def _session(browser, url: str, n: int) -> list[float]:
             # the old element and its new copy at once.
             await answers.nth(k).wait_for(state="visible", timeout=180_000)
             times.append(time.monotonic() - t0)
-            await _settled(page)
+            await _settled(page, k + 1)
             assert await page.locator('[data-testid="stException"]').count() == 0
         assert await answers.count() == 2
         assert await page.locator(".nttqa-cite").count() >= 1
