@@ -373,8 +373,15 @@ class Answerer:
         # read as a capitalised name would pin any sentence naming it).
         number_rows = self.facts.outline_rows(info) or (
             self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question) | self.quoted_rows(question, cover))
+        seen: set[str] = set()
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
+                # The same sentence in a second document (a thesis added twice, a copy) is no
+                # second piece of evidence: it would crowd the best sentences the decision weighs.
+                text = self.facts.text(row)
+                if text in seen:
+                    continue
+                seen.add(text)
                 sim = float(all_sims[row])
                 rows.append((cid, row, rank, self._quote_features(row, sim, (sim - mu) / sd, rank, info, cover)))
         top_sim = max((f["sim"] for *_x, f in rows), default=0.0)
