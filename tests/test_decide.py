@@ -56,6 +56,19 @@ def test_english_words_whose_counterparts_are_indonesian_are_not_missing(pipelin
     assert cp["police"] & {"polisi"}, cp
 
 
+@pytest.mark.parametrize("q", [
+    "Who claimed that poverty affects how easily people are lured by brokers?",
+    "Which author stressed that the situation in NTT is grave?",
+])
+def test_ordinary_english_verbs_and_adjectives_have_the_theses_words_as_counterparts(pipeline, q) -> None:
+    # The thesis writes "menyatakan", "pengaruh", "terbujuk", "calo", "menegaskan", "serius":
+    # the English words of a question about them are not words the thesis never uses.
+    an = pipeline.answerer
+    a = an.assess(q)
+    absent = [w for w, terms in a.cover.items() if not an.facts.known(w, terms)]
+    assert absent == [] and a.features["miss_info"] == 0, absent
+
+
 def test_name_the_thesis_never_mentions_is_refused_in_the_askers_language(pipeline) -> None:
     en = pipeline.ask("What did UNICEF do about child trafficking in NTT?")
     assert en.refused and en.reason == "name_absent" and "UNICEF" in en.text and "does not cover" in en.text
