@@ -874,6 +874,24 @@ def test_a_count_is_not_answered_by_a_rate(pipeline) -> None:
     assert b.features["needs_missing"] == 0.0
 
 
+@pytest.mark.parametrize("q", [
+    "How many of the people trafficked from NTT in 2014 were boys?",
+    "Berapa korban perdagangan manusia laki-laki di NTT pada tahun 2014?",
+])
+def test_a_figure_of_a_group_of_people_is_stated_of_that_group(pipeline, q) -> None:
+    # The thesis counts the victims of each year (605 in 2014) and never splits them by sex or
+    # age: the year's total does not answer a breakdown.
+    a = pipeline.answerer.assess(q)
+    assert a.features["needs_missing"] == 1.0
+    assert pipeline.ask(q).refused
+
+
+def test_a_figure_of_a_group_the_sentence_names_is_answered(pipeline) -> None:
+    # "Tahun 2015 terdapat 941 orang calon Tenaga Kerja Wanita (TKW) asal NTT menjadi korban".
+    a = pipeline.ask("How many women from NTT became victims of the labour-sending networks in 2015?")
+    assert not a.refused and any("941" in c.quote for c in a.citations)
+
+
 def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     # The thesis names the ministries IOM worked with and the migrant workers' union behind the
     # TKI handbook; it names no NGO running a shelter and no recruitment company.

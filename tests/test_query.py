@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nttqa.query import (Glossary, abbreviations, analyze_question, chapter_refs, list_size, numbers,
-                         question_kind, section_refs, section_words)
+                         population_groups, question_kind, section_refs, section_words)
 from nttqa.textutil import detect_language, years
 
 from conftest import GOLD
@@ -330,3 +330,12 @@ def test_a_question_about_today_asks_for_live_information(q, live) -> None:
     from nttqa.query import intent
 
     assert (intent(q) == "current") is live, q
+
+
+def test_a_group_of_people_is_read_in_either_language() -> None:
+    men, = population_groups("How many of the victims were men?")
+    assert {"laki", "pria"} <= men
+    assert population_groups("Berapa korban anak-anak dan perempuan?") == population_groups(
+        "How many children and women were victims?")
+    assert population_groups("How many human trafficking victims were there?") == []  # "man" in "human" is no group
+    assert population_groups("Apa peran IOM?") == []

@@ -36,7 +36,7 @@ from nttqa.decide import Model, load_model
 from nttqa.evidence import SentenceFacts, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import QueryInfo, is_part, without_parts
+from nttqa.query import QueryInfo, is_part, population_groups, without_parts
 from nttqa.textutil import analyze, find_refs, month_years, regulation_ids, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
@@ -510,8 +510,12 @@ class Answerer:
             # A name the question gives stands in the passage too: "the poverty rate in Kupang
             # district" is not the province's rate.
             names = self._qualifying_names(info, cover)
+            # A group of people the question asks the figure of stands in the sentence stating
+            # it: "how many of the victims were men?" is not answered by the victims' total.
+            groups = [{t for w in said for t in analyze(w)} for said in population_groups(info.text)]
             return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
-                              and all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names))
+                              and all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names)
+                              and all(said & self.facts.terms[r] for said in groups))
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)

@@ -378,6 +378,25 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Groups of people by sex or age, and the words a sentence may name each by, in both languages.
+# A figure asked of one ("how many of the victims were men?", "berapa korban anak-anak?") is a
+# breakdown: the thesis answers it only where it states a figure of that group.
+_GROUPS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(rf"\b(?:{words})\b", re.I), frozenset(said.split("|"))) for words, said in (
+        (r"men|man|males?|laki-laki|lelaki|pria", "laki|lelaki|pria|men|male|males"),
+        (r"women|woman|females?|perempuan|wanita", "perempuan|wanita|women|woman|female|females"),
+        (r"children|child|minors?|kids|boys?|girls?|anak-anak|anak|balita|bayi|infants?|babies",
+         "anak|balita|bayi|children|child|minor|minors|boys|girls|infants"),
+        (r"adults?|dewasa", "dewasa|adult|adults"),
+    ))
+
+
+def population_groups(text: str) -> list[frozenset[str]]:
+    """For each group of people by sex or age that ``text`` names, the lower-case words a
+    sentence names that group by ("women" -> {"perempuan", "wanita", ...})."""
+    return [said for pat, said in _GROUPS if pat.search(text)]
+
+
 def wants(text: str, kind: str) -> str:
     """What the answer must state: "person", "place", "organisation", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
