@@ -23,7 +23,8 @@ QUESTIONS = [
 ]
 
 
-REPLIES = ".nttqa-answer, .nttqa-refusal"
+# An answer's text; every question below is one the thesis answers (a refusal is an st.info box).
+REPLIES = ".nttqa-answer"
 
 
 async def _settled(page, replies: int) -> None:
