@@ -892,6 +892,18 @@ def test_a_figure_of_a_group_the_sentence_names_is_answered(pipeline) -> None:
     assert not a.refused and any("941" in c.quote for c in a.citations)
 
 
+@pytest.mark.parametrize("q", [
+    "What impacts of trafficking in NTT do Daniel, Mulyana and Wibhawa (2017) list?",
+    "Apa saja dampak perdagangan manusia di NTT yang diuraikan Daniel, Mulyana, dan Wibhawa (2017)?",
+])
+def test_a_list_asked_of_a_cited_source_is_quoted_from_it_not_from_that_years_events(pipeline, q) -> None:
+    # "(2017)" is the source's year: the red zone of 2017 and the 2017 poverty figure are no answer.
+    a = pipeline.ask(q)
+    assert not a.refused and "Wibhawa (2017)" in a.citations[0].quote
+    assert pipeline.answerer.facts.cited_years(q, (2017,)) == {2017}
+    assert pipeline.answerer.facts.cited_years("What did IOM do in 2017?", (2017,)) == set()
+
+
 def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     # The thesis names the ministries IOM worked with and the migrant workers' union behind the
     # TKI handbook; it names no NGO running a shelter and no recruitment company.

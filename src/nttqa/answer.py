@@ -317,8 +317,10 @@ class Answerer:
             rows_of[h.chunk.id] = (h.rank, list(self.store.sentences_of.get(h.chunk.id, [])))
         extra: list[int] = []
         if info.years and info.kind in ("list", "year"):
-            # "What did IOM do in 2018?": every sentence naming the year is a candidate.
-            extra = [r for y in info.years for r in self.facts.year_rows.get(y, [])]
+            # "What did IOM do in 2018?": every sentence naming the year is a candidate; not for
+            # the year of a source ("What forms does Arif (2016) list?" asks nothing of 2016).
+            cited = self.facts.cited_years(info.text, info.years)
+            extra = [r for y in info.years if y not in cited for r in self.facts.year_rows.get(y, [])]
         if info.about:
             extra += self.facts.about_rows.get(info.about, [])
         # An asked year the thesis lacks: the sentences of the nearest years it has, for a partial answer.

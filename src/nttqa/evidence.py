@@ -548,14 +548,18 @@ class SentenceFacts:
         """Years the question asks about that the running text (of ``docs``) never names (a
         cited source's year, "Hoi 2022", is a citation, not an event, and does not count)."""
         named = self.years_of(docs)
-        out = []
-        for y in info.years:
-            if y in named:
-                continue
+        unnamed = [y for y in info.years if y not in named]
+        cited = self.cited_years(question, unnamed)
+        return [y for y in unnamed if y not in cited]
+
+    def cited_years(self, question: str, years: Iterable[int]) -> set[int]:
+        """Of ``years``, those ``question`` writes right after an author the corpus cites for
+        that year ("Arif (2016)", "Hoi 2022"): the year of a source, not a time asked about."""
+        out = set()
+        for y in years:
             m = re.search(rf"([A-Z][\w-]+)\s*,?\s*\(?{y}", question)
             if m and (m.group(1).lower(), str(y)) in self.cited:
-                continue
-            out.append(y)
+                out.add(y)
         return out
 
     def span(self, docs: Collection[str] | None = None) -> list[int]:
