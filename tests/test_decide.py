@@ -904,6 +904,21 @@ def test_a_list_asked_of_a_cited_source_is_quoted_from_it_not_from_that_years_ev
     assert pipeline.answerer.facts.cited_years("What did IOM do in 2017?", (2017,)) == set()
 
 
+@pytest.mark.parametrize("q", [
+    "What is the phone number of the IOM office in Kupang?",
+    "Apa alamat email IOM Indonesia?",
+    "What is the website of SBMI?",
+    "Di mana alamat lengkap kantor IOM di Kupang?",
+])
+def test_a_contact_detail_asked_for_is_one_the_thesis_gives(pipeline, q) -> None:
+    # The thesis gives no phone number, e-mail, web or street address (only that the TKI
+    # handbook lists "nomor telepon penting dan alamat").
+    a = pipeline.answerer.assess(q)
+    assert a.info.wants == "contact" and a.features["needs_missing"] == 1.0
+    assert pipeline.ask(q).refused
+    assert not pipeline.ask("What does the IOM pocket book for migrant workers contain?").refused
+
+
 def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     # The thesis names the ministries IOM worked with and the migrant workers' union behind the
     # TKI handbook; it names no NGO running a shelter and no recruitment company.

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nttqa.query import (Glossary, abbreviations, analyze_question, chapter_refs, list_size, numbers,
-                         population_groups, question_kind, section_refs, section_words)
+                         population_groups, question_kind, section_refs, section_words, wants)
 from nttqa.textutil import detect_language, years
 
 from conftest import GOLD
@@ -339,3 +339,15 @@ def test_a_group_of_people_is_read_in_either_language() -> None:
         "How many children and women were victims?")
     assert population_groups("How many human trafficking victims were there?") == []  # "man" in "human" is no group
     assert population_groups("Apa peran IOM?") == []
+
+
+@pytest.mark.parametrize("q, want", [
+    ("What is the phone number of the IOM office in Kupang?", "contact"),
+    ("Berapa nomor telepon hotline BP2MI?", "contact"),
+    ("What is IOM Kupang's address?", "contact"),
+    ("Apa situs resmi IOM?", "contact"),
+    ("How did IOM address trafficking in NTT?", ""),  # the verb
+    ("What does the thesis say about the address of the governor?", ""),  # a speech
+])
+def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None:
+    assert wants(q, question_kind(q)) == want

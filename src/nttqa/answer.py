@@ -494,6 +494,8 @@ class Answerer:
             # "Who was the head of IOM in 2015?" is not answered by a name given for 2001.
             return on_topic(r) and (not info.years or self.facts.names_year(r, info))
 
+        if info.wants == "contact":
+            return lambda r: self.facts.states_contact(r) and anchored(r)
         if info.wants == "person":
             return lambda r: self.facts.states_person(r, info) and anchored(r)
         if info.wants == "place":

@@ -54,6 +54,11 @@ _DATE = re.compile(rf"(?<!\d){YEAR}(?!\d)|{DAY_MONTH.pattern}|\b(?:{MONTHS})\s+{
 _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A year standing alone: not one end of a range "2014-2018", not part of "21/2007".
 _LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
+# A contact detail as written: a phone number (+62 or a leading 0 and its groups of digits), an
+# e-mail, a web address, or a street address ("Jl. El Tari No. 5", "Jalan Soekarno").
+_CONTACT = re.compile(r"(?:\+62|\b0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{3,5}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
+                      r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:org|com|net|int|go\.id|or\.id|ac\.id)\b|"
+                      r"\b(?:Jl|Jln)\.\s*[A-Z]|\bJalan\s+[A-Z][a-z]+\s+(?:No\.?\s*)?\d|\b\d+\s+[A-Z][a-z]+\s+(?:Street|Road|Avenue)\b")
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
             r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")
@@ -405,6 +410,10 @@ class SentenceFacts:
         named = [qty for ys, spans, qty in self.items[row] if set(info.years) & ys or _same_span(info, spans)]
         # The year may head the list rather than an item ("Pada tahun 2014: - 300 perempuan; - ...").
         return any(stated(qty) for qty in named) if named else stated(self.qty[row])
+
+    def states_contact(self, row: int) -> bool:
+        """The sentence gives a phone number, an e-mail, a web or a street address."""
+        return bool(_CONTACT.search(self.text(row)))
 
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""

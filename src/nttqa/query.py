@@ -321,6 +321,14 @@ _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have
 # What the answer must state: a share or a sum of money for "what percentage" / "berapa
 # dana", a person's name for "who was the head of ..." / "siapa nama ...".
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
+    # Contact details: a phone number, an e-mail, a website or a street address ("What is the
+    # phone number of IOM's Kupang office?", "alamat email IOM", "situs web BP2MI").
+    ("contact", re.compile(
+        r"\b(?:(?:tele)?phone|fax|hotline|mobile|whatsapp|contact) numbers?\b|\bcontact (?:details|information|info)\b|"
+        r"\be-?mail(?: address)?\b|\bweb ?sites?\b|\bURLs?\b|\b(?:street|postal|mailing|office) address\b|"
+        r"(?:'s|\bits|\btheir) (?:full |exact )?address\b|\bwhat(?:'s| is) the (?:full |exact )?address\b|\b(?:nomor|no\.?) (?:telepon|telp|hp|handphone|ponsel|whatsapp|wa|kontak|faks|hotline)\b|"
+        r"\bsurel\b|\bsitus(?: web| resmi)?\b|\balamat (?:e-?mail|surel|situs|web\w*|kantor|lengkap|surat)\b",
+        re.I)),
     ("person", re.compile(
         r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
         r"pejabat|duta besar)|"
@@ -398,14 +406,14 @@ def population_groups(text: str) -> list[frozenset[str]]:
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "person", "place", "organisation", a regulation's "number",
+    """What the answer must state: "contact" details, "person", "place", "organisation", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
     asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if name in ("place", "organisation") and kind in ("section", "citation"):
             continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
-        if (name in ("person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
+        if (name in ("contact", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
                 and pat.search(text):
             return name
     return ""
