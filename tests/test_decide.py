@@ -919,6 +919,12 @@ def test_a_contact_detail_asked_for_is_one_the_thesis_gives(pipeline, q) -> None
     assert not pipeline.ask("What does the IOM pocket book for migrant workers contain?").refused
 
 
+def test_headquartered_is_the_thesis_kantor_pusat(pipeline) -> None:
+    # "IOM ... mempunyai kantor pusat yang bercabang di Janewa tepatnya di negara Swiss".
+    a = pipeline.ask("Where is IOM headquartered?")
+    assert not a.refused and "Janewa" in a.citations[0].quote
+
+
 def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     # The thesis names the ministries IOM worked with and the migrant workers' union behind the
     # TKI handbook; it names no NGO running a shelter and no recruitment company.
