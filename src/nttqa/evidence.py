@@ -58,7 +58,8 @@ _LONE_YEAR = re.compile(rf"(?<![\d\-–/])({YEAR})(?![\d\-–])")
 # e-mail, a web address, or a street address ("Jl. El Tari No. 5", "Jalan Soekarno").
 _CONTACT = re.compile(r"(?:\+62|\b0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{3,5}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:org|com|net|int|go\.id|or\.id|ac\.id)\b|"
-                      r"\b(?:Jl|Jln)\.\s*[A-Z]|\bJalan\s+[A-Z][a-z]+\s+(?:No\.?\s*)?\d|\b\d+\s+[A-Z][a-z]+\s+(?:Street|Road|Avenue)\b")
+                      r"\b(?:Jl|Jln)\.\s*[A-Z]|\bJalan\s+[A-Z][a-z]+\s+(?:No\.?\s*)?\d|"
+                      r"\b\d+\s+[A-Z][a-z]+\s+(?:Street|Road|Avenue)\b")
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
             r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")

@@ -326,7 +326,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("contact", re.compile(
         r"\b(?:(?:tele)?phone|fax|hotline|mobile|whatsapp|contact) numbers?\b|\bcontact (?:details|information|info)\b|"
         r"\be-?mail(?: address)?\b|\bweb ?sites?\b|\bURLs?\b|\b(?:street|postal|mailing|office) address\b|"
-        r"(?:'s|\bits|\btheir) (?:full |exact )?address\b|\bwhat(?:'s| is) the (?:full |exact )?address\b|\b(?:nomor|no\.?) (?:telepon|telp|hp|handphone|ponsel|whatsapp|wa|kontak|faks|hotline)\b|"
+        # "address" as a noun of someone's ("IOM's address", "what is the address"), not the verb.
+        r"(?:'s|\bits|\btheir) (?:full |exact )?address\b|\bwhat(?:'s| is) the (?:full |exact )?address\b|"
+        r"\b(?:nomor|no\.?) (?:telepon|telp|hp|handphone|ponsel|whatsapp|wa|kontak|faks|hotline)\b|"
         r"\bsurel\b|\bsitus(?: web| resmi)?\b|\balamat (?:e-?mail|surel|situs|web\w*|kantor|lengkap|surat)\b",
         re.I)),
     ("person", re.compile(
