@@ -392,7 +392,8 @@ _STEM_LOCK = threading.Lock()
 
 
 # Bump when analyze() changes: the BM25 index must then be rebuilt.
-ANALYZER_VERSION = 3  # 3: chat spellings read as standard Indonesian (data/informal_id.tsv)
+ANALYZER_VERSION = 4  # 3: chat spellings read as standard Indonesian (data/informal_id.tsv);
+# 4: Indonesian roots by Sastrawi's dictionary, Snowball for words it has no root for
 
 
 def _stopwords() -> frozenset[str]:
@@ -415,7 +416,11 @@ _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?")
 
 
 def _stem(words: list[str]) -> list[str]:
-    # Indonesian then English Snowball: "perdagangan" -> "dagang", "victims" -> "victim".
+    # Indonesian then English: "penelitian", "diteliti" -> "teliti"; "victims" -> "victim".
+    # Indonesian first by Sastrawi's dictionary of root words (Nazief-Adriani), which undoes
+    # the prefix sound changes Snowball leaves ("penelitian" -> "eliti" but "diteliti" ->
+    # "teliti" there) and short roots ("disahkan" -> "sah"); a word it knows no root for (a
+    # name, a loan word, an English word) goes to Snowball's Indonesian rules as before.
     # PyStemmer objects are not thread-safe, so one pair per thread.
     key = f"stem-{threading.get_ident()}"
     pair = _STEMMERS.get(key)
@@ -425,7 +430,38 @@ def _stem(words: list[str]) -> list[str]:
         with _STEM_LOCK:
             pair = _STEMMERS[key] = (Stemmer.Stemmer("indonesian"), Stemmer.Stemmer("english"))
     ind, eng = pair
-    return eng.stemWords(ind.stemWords(words))
+    out = [_root(w) for w in words]
+    rest = [i for i, r in enumerate(out) if not r]
+    for i, r in zip(rest, ind.stemWords([words[i] for i in rest])):
+        out[i] = r
+    return eng.stemWords(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _sastrawi() -> Any:
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    # The plain stemmer: the factory's own wraps it in a cache without a bound.
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _root(word: str) -> str:
+    """Sastrawi's root of one lower-case word, "" when its dictionary has none for it or the word is
+    far more common in English ("sees" is no "se-" + "es"). Numbers and words with digits stay
+    as they are."""
+    if not word.isalpha():
+        return word
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(word, "en") >= zipf_frequency(word, "id") + 1:
+        return ""
+    stemmer = _sastrawi()
+    root = stemmer.stem_word(word)
+    # A root outside its dictionary is a failed parse ("melambangkan" -> "melambang").
+    return root if stemmer.get_dictionary().contains(root) else ""
 
 
 def standard(word: str) -> str:
