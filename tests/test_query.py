@@ -136,11 +136,47 @@ def test_the_research_method_is_asked_for_only_with_the_research_or_its_author(q
     ("gimana IOM nanganin korban perdagangan orang?", "bagaimana IOM menangani korban perdagangan orang?"),
     ("knp org NTT gampang ketipu? krn gak ada kerjaan aja", "kenapa orang NTT gampang ketipu? karena tidak ada kerjaan saja"),
     ("apa yg dibikin pemprov buat ngatasin TPPO", "apa yang dibuat pemprov buat mengatasi TPPO"),
+    ("knp susah bgt dapet duit di NTT? cuma sedikit kerjaan", "kenapa sulit sangat dapat uang di NTT? hanya sedikit pekerjaan"),
+    ("gampang ga sih ngurus dokumen TKI?", "mudah tidak saja mengurus dokumen TKI?"),
 ])
 def test_chat_spellings_are_read_as_the_standard_words(informal, standard) -> None:
     from nttqa.textutil import analyze
 
     assert analyze(informal) == analyze(standard)
+
+
+@pytest.mark.parametrize("forms", [
+    ("penelitian", "meneliti", "diteliti", "peneliti"),
+    ("peningkatan", "meningkat", "ditingkatkan", "tingkat"),
+    ("penanganan", "menangani", "ditangani"),
+    ("disahkan", "sah"),  # ("mengesahkan" reads as "kesah", a root of its own)
+    ("dipekerjakan", "pekerja", "bekerja", "pekerjaan"),
+    ("perekrutan", "merekrut", "direkrut"),
+])
+def test_the_forms_of_one_indonesian_root_share_a_stem(forms) -> None:
+    # Snowball's rules alone left "penelitian" as "eliti" and "diteliti" as "telit", and kept
+    # short roots whole ("disahkan"): one root, one term, in the question and the thesis alike.
+    from nttqa.textutil import analyze
+
+    assert len({tuple(analyze(f)) for f in forms}) == 1, [analyze(f) for f in forms]
+
+
+def test_english_words_keep_their_english_stems() -> None:
+    # "sees" is no Indonesian "se-" + "es", "mentions" no "men-" + "tions".
+    from nttqa.textutil import analyze
+
+    assert analyze("sees seeks lines victims trafficking") == ["see", "seek", "line", "victim", "traffick"]
+
+
+def test_an_indonesian_question_gets_the_thesis_word_for_its_synonym() -> None:
+    from nttqa.study.glossary import curated_terms
+
+    g = Glossary.from_terms(curated_terms("synonyms_id.tsv", kind="synonym"))
+    info = analyze_question("Di kota mana markas besar IOM berada?", g)
+    assert "kantor pusat" in info.expansions
+    assert "kerjasama" in analyze_question("Dengan siapa saja IOM berkolaborasi di NTT?", g).expansions
+    # English questions are expanded by translations, not by Indonesian synonyms.
+    assert "kantor pusat" not in analyze_question("Where is the markas besar of IOM?", g).expansions
 
 
 def test_an_informal_question_finds_what_its_standard_wording_finds(pipeline) -> None:
@@ -350,4 +386,20 @@ def test_a_group_of_people_is_read_in_either_language() -> None:
     ("What does the thesis say about the address of the governor?", ""),  # a speech
 ])
 def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None:
+    assert wants(q, question_kind(q)) == want
+
+
+@pytest.mark.parametrize("q, want", [
+    ("What did the governor of NTT say about the moratorium?", "statement"),
+    ("What did the head of the task force announce in 2017?", "statement"),
+    ("What did the minister stress in her speech?", "statement"),
+    ("Apa yang disampaikan gubernur NTT tentang moratorium?", "statement"),
+    ("Apa kata kepala BP3TKI Kupang soal TKI ilegal?", "statement"),
+    ("Apa isi pidato bupati Timor Tengah Utara?", "statement"),
+    ("What does the thesis say about Malaysia?", ""),  # the text's own words
+    ("What does Law 21/2007 say about victims?", ""),  # a law's content
+    ("What does Goma say about the red zone?", ""),  # a cited source
+    ("Apa yang dikatakan skripsi ini tentang Malaysia?", ""),
+])
+def test_words_of_someone_in_office_are_read_as_what_the_answer_must_state(q, want) -> None:
     assert wants(q, question_kind(q)) == want

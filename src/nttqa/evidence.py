@@ -60,6 +60,11 @@ _CONTACT = re.compile(r"(?:\+62|\b0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{3,5}\b|[\w.+-]+
                       r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:org|com|net|int|go\.id|or\.id|ac\.id)\b|"
                       r"\b(?:Jl|Jln)\.\s*[A-Z]|\bJalan\s+[A-Z][a-z]+\s+(?:No\.?\s*)?\d|"
                       r"\b\d+\s+[A-Z][a-z]+\s+(?:Street|Road|Avenue)\b")
+# Someone's words reported: a verb of saying with a speaker ("X menyatakan bahwa", "X said"),
+# a speech.  Not "dapat dikatakan" ("it can be said"), the writer's own hedge.
+_SAYS = re.compile(r"\b(?:mengatakan|menyatakan|menyampaikan|mengungkapkan|menegaskan|menuturkan|berpendapat|"
+                   r"mengucapkan|mengumumkan|menjanjikan|berpidato|pidato\w*|sambutan\w*|ujar\w*|tutur\w*|"
+                   r"said|says|stated|states|declared|announced|stressed|told)\b", re.I)
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
             r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")
@@ -415,6 +420,10 @@ class SentenceFacts:
     def states_contact(self, row: int) -> bool:
         """The sentence gives a phone number, an e-mail, a web or a street address."""
         return bool(_CONTACT.search(self.text(row)))
+
+    def states_statement(self, row: int) -> bool:
+        """The sentence reports someone's words (a verb of saying, a speech)."""
+        return bool(_SAYS.search(self.text(row)))
 
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""

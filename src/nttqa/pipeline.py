@@ -281,7 +281,8 @@ class Pipeline:
 
         settings = self.settings
         terms = build_glossary(store.chunks)
-        glossary = Glossary.from_terms(terms + curated_terms() + curated_terms("vocab_en_id.tsv"))
+        glossary = Glossary.from_terms(terms + curated_terms() + curated_terms("vocab_en_id.tsv")
+                                       + curated_terms("synonyms_id.tsv", kind="synonym"))
         retriever = Retriever(store, self.embedder, glossary, RetrievalParams(
             candidates=settings.candidates, use_expansion=settings.use_expansion,
             use_boosts=settings.use_query_boosts, use_sentences=settings.rerank))

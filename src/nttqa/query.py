@@ -58,7 +58,7 @@ class QueryInfo:
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
     term: str = ""  # for a definition, the term to define: "people smuggling" in "How does the thesis define people smuggling?"
-    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "number" (of a law) | "rank" | ""
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "statement" | "number" (of a law) | "rank" | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -71,7 +71,13 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:^|[.!?;:]\s*|\b(?:please|pls|tolong|coba)\s+)(?:now\s+)?(?:ignore|disregard|forget|bypass)\b"
         r".{0,40}\b(?:rules?|instructions?|thesis|context|above|prompt)\b|"
         r"(?:^|[.!?;:]\s*|\b(?:tolong|coba)\s+)(?:abaikan|lupakan)\b.{0,30}\b(?:aturan\w*|instruksi\w*|perintah\w*|skripsi)\b|"
-        r"\bsystem prompt\b|\bjailbreak\b|\bpretend (?:to be|you are)\b|\bberpura-pura\b", re.I)),
+        r"\bsystem prompt\b|\bjailbreak\b|\bpretend (?:to be|you are)\b|\bberpura-pura\b|"
+        # Going beyond the text on purpose: "even if it is not written there", "walaupun tidak
+        # ada di skripsi" (not "walaupun tidak ada dokumen resmi", a question about the thesis).
+        r"\beven (?:if|though) (?:it(?:'s| is)? |that(?:'s| is)? |they are )?not (?:written|stated|said|there|"
+        r"in the (?:thesis|text|document))\b|"
+        r"\b(?:meskipun|walaupun|walau|biarpun|sekalipun) (?:tidak|tak|gak|nggak|ga) (?:ada |tertulis |tercantum |"
+        r"disebut(?:kan)? |dibahas )?(?:di|dalam) (?:skripsi|teks|dokumen)\b", re.I)),
     # Making something up: "make up" alone also means "constitute" ("which groups make up ..."),
     # so it counts only with what would be invented.
     ("fabricate", re.compile(
@@ -79,6 +85,13 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r"answers?|data|sources?|citations?|references?)\b|\bmake (?:it|something|one|them) up\b|"
         r"\b(?:karang(?:kan|lah)|ngarang)\b|\b(?:mengarang|buat(?:kan|lah)?)\b.{0,20}\b(?:kutipan|angka|data|sumber)\b.{0,20}\b(?:palsu|fiktif|sendiri|saja)\b|"
         r"\b(?:tell|write) (?:me )?(?:a|an) (?:story|poem|joke|essay)\b|"
+        # What would be invented, named as such: "a fake quote", "kutipan palsu", "data fiktif";
+        # a guess ("just guess a percentage", "tebak saja").  Not "dokumen palsu", the
+        # traffickers' forged papers.
+        r"\b(?:fake|made-up|fabricated|fictional|fictitious|invented)\s+(?:quotes?|quotations?|figures?|numbers?|"
+        r"statistics?|data|sources?|citations?|references?)\b|"
+        r"\b(?:kutipan|angka|data|sumber|referensi|statistik)\w*\s+(?:yang\s+)?(?:palsu|fiktif|karangan|bohongan|rekaan)\b|"
+        r"\bguess(?:es|ing)?\b|\b(?:tebak(?:lah|kan|an)?|menebak|nebak)\b|"
         r"\b(?:buat(?:kan|lah)?|tulis(?:kan|lah)?|ceritakan)\b.{0,15}\b(?:cerita|puisi|dongeng|lelucon)\b", re.I)),
     # The bot's own opinion: second person only ("what does the author think" is a question).
     ("opinion", re.compile(
@@ -320,6 +333,13 @@ _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have
 
 # What the answer must state: a share or a sum of money for "what percentage" / "berapa
 # dana", a person's name for "who was the head of ..." / "siapa nama ...".
+# People in office, by the title a question names them with (the thesis names few of them,
+# and quotes fewer).
+_OFFICES_EN = (r"(?:governor|minister|president|regent|mayor|head|chief|director|official|officer|spokes(?:man|woman|person)|"
+               r"ambassador|chair(?:man|woman|person)?|leader|coordinator|commissioner)s?")
+_OFFICES_ID = (r"(?:gubernur|menteri|presiden|bupati|wali ?kota|kepala|ketua|direktur|pejabat|kapolda|kapolri|kapolres|"
+               r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner)")
+
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # Contact details: a phone number, an e-mail, a website or a street address ("What is the
     # phone number of IOM's Kupang office?", "alamat email IOM", "situs web BP2MI").
@@ -331,6 +351,17 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:nomor|no\.?) (?:telepon|telp|hp|handphone|ponsel|whatsapp|wa|kontak|faks|hotline)\b|"
         r"\bsurel\b|\bsitus(?: web| resmi)?\b|\balamat (?:e-?mail|surel|situs|web\w*|kantor|lengkap|surat)\b",
         re.I)),
+    # What a person in office said: "What did the governor say about ...?", "in his speech", "Apa
+    # yang disampaikan menteri ...?", "isi pidato bupati".  Not what the thesis, its author, a law
+    # or a cited source says: those are answered by what the text writes.
+    ("statement", re.compile(
+        rf"\bwhat (?:did|does|do|has|had) (?:the |an? |its |their )?(?:\w+ ){{0,3}}?{_OFFICES_EN}(?: \w+){{0,5}}? "
+        r"(?:say|said|state|declare|announce|tell|stress|claim|promise)\b|"
+        r"\b(?:in|during) (?:his|her|their|the|a) (?:\w+ ){0,2}?(?:speech|remarks|press conference|press statement)\b|"
+        rf"\bapa (?:saja )?(?:yang )?(?:di(?:katakan|sampaikan|ucapkan|nyatakan|tegaskan|janjikan|umumkan))(?: oleh)? "
+        rf"(?:\w+ ){{0,2}}?{_OFFICES_ID}\b|"
+        rf"\bapa kata (?:\w+ ){{0,2}}?{_OFFICES_ID}\b|"
+        r"\b(?:pidato|sambutan|konferensi pers|jumpa pers|keterangan pers)(?:nya)?\b", re.I)),
     ("person", re.compile(
         r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
         r"pejabat|duta besar)|"
@@ -408,14 +439,14 @@ def population_groups(text: str) -> list[frozenset[str]]:
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "contact" details, "person", "place", "organisation", a regulation's "number",
+    """What the answer must state: "contact" details, a "statement" by someone in office, "person", "place", "organisation", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
     asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if name in ("place", "organisation") and kind in ("section", "citation"):
             continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
-        if (name in ("contact", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
+        if (name in ("contact", "statement", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
                 and pat.search(text):
             return name
     return ""
@@ -494,17 +525,26 @@ class Glossary:
     """Phrase maps used to expand questions, by direction.
 
     ``translations`` are (Indonesian, English) pairs, ``abbreviations`` are
-    (short, long) pairs; "a|b" lists alternatives.  An English question is
-    expanded into Indonesian and abbreviations are spelled out; an Indonesian
-    question gets only the abbreviation spellings (translating it to English
-    would only add noise to an Indonesian corpus).
+    (short, long) pairs, ``synonyms`` (the thesis' word, other Indonesian words a
+    question may use for it) pairs; "a|b" lists alternatives.  An English question
+    is expanded into Indonesian and abbreviations are spelled out; an Indonesian
+    question gets the abbreviation spellings and the thesis' words for its
+    synonyms ("markas besar" -> "kantor pusat"), not English (translating it would
+    only add noise to an Indonesian corpus).
     """
 
     def __init__(self, translations: Iterable[tuple[str, str]] = (),
-                 abbreviations: Iterable[tuple[str, str]] = ()) -> None:
+                 abbreviations: Iterable[tuple[str, str]] = (),
+                 synonyms: Iterable[tuple[str, str]] = ()) -> None:
         self._en2id: dict[str, set[str]] = {}
         self._id2en: dict[str, set[str]] = {}
         self._abbr: dict[str, set[str]] = {}
+        self._syn: dict[str, set[str]] = {}
+        for thesis, other in synonyms:
+            for x in _alts(thesis):
+                for y in _alts(other):
+                    if x.lower() != y.lower():
+                        self._syn.setdefault(y.lower(), set()).add(x)
         for ind, eng in translations:
             for x in _alts(ind):
                 for y in _alts(eng):
@@ -517,10 +557,10 @@ class Glossary:
                     self._abbr.setdefault(x.lower(), set()).add(y)
                     self._abbr.setdefault(y.lower(), set()).add(x)
         self._re = {name: _phrase_re(m) for name, m in
-                    (("en", self._en2id), ("id", self._id2en), ("abbr", self._abbr))}
+                    (("en", self._en2id), ("id", self._id2en), ("abbr", self._abbr), ("syn", self._syn))}
 
     def __len__(self) -> int:
-        return len(self._en2id) + len(self._abbr)
+        return len(self._en2id) + len(self._abbr) + len(self._syn)
 
     def lookup(self, term: str) -> set[str]:
         t = term.lower()
@@ -528,21 +568,21 @@ class Glossary:
 
     def pairs(self, text: str, lang: str = "en") -> list[tuple[str, set[str]]]:
         """Each glossary phrase found in ``text`` with its counterparts (translations
-        for non-Indonesian text, abbreviation spellings in both directions)."""
+        for non-Indonesian text, the thesis' words for Indonesian synonyms, abbreviation
+        spellings in both directions)."""
         out: list[tuple[str, set[str]]] = []
-        for name, mapping in (("en", self._en2id), ("abbr", self._abbr)):
+        for name, mapping in (("en", self._en2id), ("syn", self._syn), ("abbr", self._abbr)):
             rx = self._re[name]
-            if rx is None or (name == "en" and lang == "id"):
+            if rx is None or (name == "en" and lang == "id") or (name == "syn" and lang != "id"):
                 continue
             out.extend((m.group(0), set(mapping[m.group(0).lower()])) for m in rx.finditer(text))
         return out
 
     def expand_kinds(self, text: str, lang: str = "en") -> list[tuple[str, str]]:
         """Counterpart phrases for the glossary terms in ``text`` (not already in it), each with
-        its kind: "translation" or "abbreviation"."""
+        its kind: "translation" (or an Indonesian synonym's) or "abbreviation"."""
         maps = [("abbr", self._abbr)]
-        if lang != "id":
-            maps.insert(0, ("en", self._en2id))
+        maps.insert(0, ("en", self._en2id) if lang != "id" else ("syn", self._syn))
         low = text.lower()
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -559,12 +599,14 @@ class Glossary:
 
     @classmethod
     def from_terms(cls, terms: Sequence[object]) -> "Glossary":
-        """From glossary terms (objects with ``term``, ``meaning`` and ``kind``)."""
-        trans, abbr = [], []
+        """From glossary terms (objects with ``term``, ``meaning`` and ``kind``; kind
+        "synonym" for the thesis' word and other Indonesian words for it)."""
+        trans, abbr, syn = [], [], []
         for t in terms:
             pair = (getattr(t, "term"), getattr(t, "meaning"))
-            (abbr if getattr(t, "kind", "") == "abbreviation" else trans).append(pair)
-        return cls(trans, abbr)
+            kind = getattr(t, "kind", "")
+            (abbr if kind == "abbreviation" else syn if kind == "synonym" else trans).append(pair)
+        return cls(trans, abbr, syn)
 
 
 def _alts(s: str) -> list[str]:

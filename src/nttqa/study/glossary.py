@@ -92,9 +92,10 @@ def extract_terms(chunks: Sequence[Chunk]) -> list[Term]:
     return sorted(found.values(), key=lambda t: (t.kind, t.term.lower()))
 
 
-def curated_terms(name: str = "glossary_curated.tsv") -> list[Term]:
+def curated_terms(name: str = "glossary_curated.tsv", kind: str = "curated") -> list[Term]:
     """The curated domain terms, or with ``name="vocab_en_id.tsv"`` the thesis' everyday words
-    and their English equivalents (for question expansion only, not shown as glossary terms)."""
+    and their English equivalents, with ``name="synonyms_id.tsv", kind="synonym"`` the other
+    Indonesian words for them (both for question expansion only, not shown as glossary terms)."""
     text = resources.files("nttqa.data").joinpath(name).read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
@@ -102,7 +103,7 @@ def curated_terms(name: str = "glossary_curated.tsv") -> list[Term]:
             continue
         parts = line.split("\t")
         if len(parts) >= 2:
-            out.append(Term(parts[0].strip(), parts[1].strip(), "curated"))
+            out.append(Term(parts[0].strip(), parts[1].strip(), kind))
     return out
 
 
