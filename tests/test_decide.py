@@ -954,8 +954,13 @@ def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     for q in ("Which ministries did IOM work with on victims?", "Which NGO did IOM publish the TKI handbook with?"):
         a = pipeline.ask(q)
         assert not a.refused, q
+    # Nor the restaurant in Malaysia a girl was promised work in ("pekerja restoran yang berada di
+    # negara Malaysia"), though it says what work that was.
+    assert not pipeline.ask("What job was the girl from SD Fatukoko promised in Malaysia?").refused
     for q in ("Which NGO in Kupang ran the shelter for trafficking victims?",
-              "Apa nama perusahaan perekrut yang memberangkatkan korban dari NTT?"):
+              "Apa nama perusahaan perekrut yang memberangkatkan korban dari NTT?",
+              "What is the name of the restaurant in Malaysia where the girl was to work?",
+              "Di rumah makan mana anak dari SD Fatukoko itu dijanjikan bekerja?"):
         a = pipeline.ask(q)
         assert a.refused, (q, a.text)
     # "Lembaga Swadaya Masyarakat" is the word for an NGO, not one's name.

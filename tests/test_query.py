@@ -303,6 +303,10 @@ def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> No
     ("Bandara mana yang dipakai para perekrut?", "place"),
     ("Pelatihan itu diadakan di mana?", "place"),
     ("Di mana pelatihan itu diselenggarakan?", "place"),
+    # Where someone was taken, found or went.
+    ("Where were the rescued victims taken?", "place"), ("Ke mana para korban dikirim?", "place"),
+    ("Di mana anak itu ditemukan?", "place"), ("Where did the recruiter go after the arrest?", "place"),
+    ("Where's the working hypothesis?", ""),  # a noun, not the verb "work"
     # The noun heads another one; "where" asks where in the thesis or where data came from.
     ("What village regulation did IOM help issue?", ""),
     ("Where in the thesis is the hypothesis?", ""),
@@ -315,6 +319,7 @@ def test_a_regulation_is_named_by_its_number_and_year_in_either_language() -> No
     # An organisation: the noun heads its phrase.
     ("Which NGO ran the shelter?", "organisation"), ("Kementerian apa saja yang bekerja sama dengan IOM?", "organisation"),
     ("Apa nama perusahaan perekrut itu?", "organisation"), ("Which agency regulation applies?", ""),
+    ("Apa nama restoran tempat korban bekerja?", "organisation"), ("Which plantation hired them?", "organisation"),
 ])
 def test_a_place_asked_for_is_wanted_in_either_language(q, want) -> None:
     assert analyze_question(q).wants == want

@@ -90,12 +90,17 @@ _ORG_KINDS: dict[str, tuple[str, str]] = {
                 rf"\b(?:PT|CV|Perusahaan)\.?\s+{_N}|\b{_N}\s+(?:Ltd|Inc|Company|Corporation)\b"),
     "university": (r"universit(?:y|ies)|universitas",
                    rf"\b(?:Universitas|University of|Institut)\s+{_N}|\b{_N}\s+University\b"),
+    # A workplace by its name: "Restoran Sari Rasa", "Perkebunan ...", "... Plantation".
+    "business": (r"restaurants?|restoran|rumah makan|shops?|stores?|toko|factor(?:y|ies)|pabrik|plantations?|perkebunan",
+                 rf"\b(?:Restoran|Rumah Makan|Toko|Pabrik|Perkebunan)\s+{_N}|"
+                 rf"\b{_N}\s+(?:Restaurant|Shop|Store|Factory|Plantation)\b"),
 }
 _ORG_ANY = re.compile("|".join(rx for _q, rx in _ORG_KINDS.values()) + rf"|\b(?:Badan|Dinas|Lembaga|Komisi|Organisasi|Kantor|"
                       rf"Biro|Satuan|Gugus Tugas|Direktorat|Kepolisian|Kejaksaan|Angkatan|Agency|Office|Commission|"
                       rf"Committee|Council|Organi[sz]ation|Bureau)\s+(?:of\s+|for\s+)?(?!Swadaya\b){_N}")
 # The heads themselves name no organisation: "Kementerian" alone answers no "which ministry".
-_ORG_HEADS = frozenset("yayasan serikat perkumpulan koalisi jaringan lsm foundation association union network alliance "
+_ORG_HEADS = frozenset("restoran rumah makan toko pabrik perkebunan restaurant shop store factory plantation "
+                       "yayasan serikat perkumpulan koalisi jaringan lsm foundation association union network alliance "
                        "kementerian kemen ministry of departemen pt cv perusahaan ltd inc company corporation universitas "
                        "university institut badan dinas lembaga komisi organisasi kantor biro satuan gugus tugas "
                        "direktorat kepolisian kejaksaan angkatan agency office commission committee council organization "

@@ -385,10 +385,15 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:kota|desa|kabupaten|kecamatan|provinsi|negara|pulau|bandara|pelabuhan|hotel|gedung|lokasi|tempat) mana)\b|"
         # "where" alone also asks where in the thesis or where data came from: only where
         # something is, or took place.
-        r"\bwhere\b[^?]{0,60}\b(?:located|based|held|headquartered|situated|take place|took place)\b|"
+        # So is where someone was taken, found, or went ("Where were the victims sent?", "Ke mana
+        # korban dikirim?").
+        r"\bwhere\b[^?]{0,60}\b(?:located|based|held|headquartered|situated|take place|took place|found|sent|taken|"
+        r"brought|moved|rescued|trafficked|sold|detained|arrested|hidden|kept|born|lived?|worked|go|went|"
+        r"end(?:ed)? up)\b|"  # not "work", "working", "living": nouns too ("the working hypothesis")
         r"\bdi ?mana (?:letak|lokasi|kantor|markas)|\bdi ?mana\b[^?]{0,60}\b(?:berlokasi|terletak|berkantor|bermarkas|"
-        r"diadakan|diselenggarakan|dilaksanakan)\b|\b(?:berlokasi|terletak|berkantor|bermarkas|diadakan|"
-        r"diselenggarakan|dilaksanakan) di ?mana\b", re.I)),
+        r"diadakan|diselenggarakan|dilaksanakan|ditemukan|dibawa|dipindahkan|diselamatkan|dijual|ditahan|ditangkap|"
+        r"disembunyikan|lahir|tinggal|bekerja|dipekerjakan)\b|\b(?:berlokasi|terletak|berkantor|bermarkas|diadakan|"
+        r"diselenggarakan|dilaksanakan|ditemukan|dikirim|dibawa|dijual) di ?mana\b|\bke ?mana\b", re.I)),
     # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
     # nomor satu", "peringkat kedua", "ranked second").
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
@@ -410,11 +415,15 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # "Lembaga apa saja ...?", "nama perusahaan ..." (the noun heads its phrase, as for a place).
     ("organisation", re.compile(
         r"\b(?:which|what) (?:\w+ ){0,2}?(?:NGOs?|organi[sz]ations?|agenc(?:y|ies)|institutions?|ministr(?:y|ies)|"
-        r"compan(?:y|ies)|firms?|universit(?:y|ies)|foundations?|charit(?:y|ies))"
+        r"compan(?:y|ies)|firms?|universit(?:y|ies)|foundations?|charit(?:y|ies)|restaurants?|shops?|stores?|"
+        r"factor(?:y|ies)|plantations?)"
         rf"{_HEADS_PHRASE}|"
-        r"\b(?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan) (?:apa|mana)\b|"
-        r"\bnama (?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan)\b|"
-        r"\bname of the (?:\w+ )?(?:NGO|organi[sz]ation|agency|institution|ministry|company|firm|university|foundation)\b",
+        r"\b(?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan|restoran|rumah makan|toko|"
+        r"pabrik|perkebunan) (?:apa|mana)\b|"
+        r"\bnama (?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan|restoran|rumah makan|"
+        r"toko|pabrik|perkebunan)\b|"
+        r"\bname of the (?:\w+ )?(?:NGO|organi[sz]ation|agency|institution|ministry|company|firm|university|foundation|"
+        r"restaurant|shop|store|factory|plantation)\b",
         re.I)),
 ]
 
