@@ -926,6 +926,12 @@ def test_a_list_asked_of_a_cited_source_is_quoted_from_it_not_from_that_years_ev
     ("What did the governor of NTT say about the trafficking of migrant workers?", "statement",
      "What did IOM's national project coordinator state about NTT?", "Qoiriah"),
     ("Apa yang disampaikan Menteri PPPA tentang Gugus Tugas PP-TPPO?", "statement", "", ""),
+    # It says who backed the safe-migration campaign ("dukungan oleh Kedutaan Besar Norwegia") and
+    # who funds the programmes IOM runs, not who paid for the 2016 seminar or the victims' fund.
+    ("Who paid for the 2016 national seminar on trafficking in NTT?", "funder",
+     "Who sponsored the Safe Migration and Zero Tolerance campaign?", "Norwegia"),
+    ("Dana Bantuan Korban dibiayai oleh negara mana?", "funder",
+     "Siapa yang mendanai program migrasi yang dikelola IOM?", "didanai"),
 ])
 def test_what_the_answer_must_state_is_one_the_thesis_gives(pipeline, q, want, answered, held) -> None:
     a = pipeline.answerer.assess(q)

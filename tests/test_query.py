@@ -405,6 +405,10 @@ def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None
     ("What does Law 21/2007 say about victims?", ""),  # a law's content
     ("What does Goma say about the red zone?", ""),  # a cited source
     ("Apa yang dikatakan skripsi ini tentang Malaysia?", ""),
+    ("Who funded the shelter in Kupang?", "funder"), ("Which embassy paid for the campaign?", "funder"),
+    ("Siapa yang membiayai pemulangan korban?", "funder"), ("Pelatihan itu didanai oleh siapa?", "funder"),
+    ("Apa sumber dana Gugus Tugas?", "funder"), ("Who provided the funding for the film festival?", "funder"),
+    ("How much did IOM spend on the campaign?", "money"),  # a sum, not who paid it
 ])
-def test_words_of_someone_in_office_are_read_as_what_the_answer_must_state(q, want) -> None:
+def test_words_of_someone_in_office_and_who_paid_are_read_as_what_the_answer_must_state(q, want) -> None:
     assert wants(q, question_kind(q)) == want

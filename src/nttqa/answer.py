@@ -498,6 +498,8 @@ class Answerer:
             return lambda r: self.facts.states_contact(r) and anchored(r)
         if info.wants == "statement":
             return lambda r: self.facts.states_statement(r) and anchored(r)
+        if info.wants == "funder":
+            return lambda r: self.facts.states_funder(r) and anchored(r)
         if info.wants == "person":
             return lambda r: self.facts.states_person(r, info) and anchored(r)
         if info.wants == "place":

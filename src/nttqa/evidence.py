@@ -65,6 +65,11 @@ _CONTACT = re.compile(r"(?:\+62|\b0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{3,5}\b|[\w.+-]+
 _SAYS = re.compile(r"\b(?:mengatakan|menyatakan|menyampaikan|mengungkapkan|menegaskan|menuturkan|berpendapat|"
                    r"mengucapkan|mengumumkan|menjanjikan|berpidato|pidato\w*|sambutan\w*|ujar\w*|tutur\w*|"
                    r"said|says|stated|states|declared|announced|stressed|told)\b", re.I)
+# Who paid: "didanai oleh", "dukungan oleh Kedutaan Besar ...", "funded by", "with support from".
+# Not a fund's name ("program Dana Bantuan Korban") nor a budget alone.
+_FUNDS = re.compile(r"\b(?:didanai|mendanai|dibiayai|membiayai|disponsori|mensponsori|pendanaan|penyandang dana|donor\w*|"
+                    r"(?:dana|biaya|dukungan|bantuan)(?: \w+){0,3} (?:dari|oleh)|"
+                    r"funded|financed|sponsored|funding (?:from|by)|support(?:ed)? (?:by|from))\b", re.I)
 _LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
             r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")
@@ -429,6 +434,10 @@ class SentenceFacts:
     def states_statement(self, row: int) -> bool:
         """The sentence reports someone's words (a verb of saying, a speech)."""
         return bool(_SAYS.search(self.text(row)))
+
+    def states_funder(self, row: int) -> bool:
+        """The sentence says who paid for or backed something ("didanai oleh", "dukungan oleh ...")."""
+        return bool(_FUNDS.search(self.text(row)))
 
     def states_number(self, row: int, info: QueryInfo) -> bool:
         """The sentence gives a law's or regulation's number ("Nomor 21 Tahun 2007", "No. 5", "18/2017")."""

@@ -58,7 +58,7 @@ class QueryInfo:
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
     term: str = ""  # for a definition, the term to define: "people smuggling" in "How does the thesis define people smuggling?"
-    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "statement" | "number" (of a law) | "rank" | ""
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "statement" | "funder" | "number" (of a law) | "rank" | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -362,6 +362,16 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:\w+ ){{0,2}}?{_OFFICES_ID}\b|"
         rf"\bapa kata (?:\w+ ){{0,2}}?{_OFFICES_ID}\b|"
         r"\b(?:pidato|sambutan|konferensi pers|jumpa pers|keterangan pers)(?:nya)?\b", re.I)),
+    # Who paid for something: "Who funded the seminar?", "Which country paid for the fund?",
+    # "Siapa yang mendanai ...?", "... dibiayai oleh siapa?", "sumber dananya".
+    ("funder", re.compile(
+        r"\b(?:who|which (?:\w+ ){0,2}?\w+|what (?:\w+ ){0,2}?\w+) (?:\w+ )?(?:funded|financed|sponsored|paid for|bankrolled|"
+        r"(?:provided|gave) (?:the )?(?:funding|funds|money|financing))\b|"
+        r"\b(?:funded|financed|sponsored|paid for) by (?:whom|which|what|who)\b|\bwho (?:funds|finances|sponsors|pays for)\b|"
+        r"\bsource of (?:the |its |their )?(?:funding|funds|money)\b|"
+        r"\bsiapa (?:saja )?(?:yang )?(?:mendanai|membiayai|mensponsori|menyandang dana|memberi(?:kan)? dana)\b|"
+        r"\b(?:didanai|dibiayai|disponsori) oleh (?:siapa|apa|lembaga mana|negara mana)\b|"
+        r"\bsumber (?:dana|pendanaan|biaya|anggaran)(?:nya)?\b|\bdari mana (?:dana|biaya|anggaran)(?:nya)?\b", re.I)),
     ("person", re.compile(
         r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
         r"pejabat|duta besar)|"
@@ -448,14 +458,14 @@ def population_groups(text: str) -> list[frozenset[str]]:
 
 
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "contact" details, a "statement" by someone in office, "person", "place", "organisation", a regulation's "number",
+    """What the answer must state: "contact" details, a "statement" by someone in office, a "funder", "person", "place", "organisation", a regulation's "number",
     "duration", or for a question after a figure ("berapa", or one that names a year without
     asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if name in ("place", "organisation") and kind in ("section", "citation"):
             continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
-        if (name in ("contact", "statement", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
+        if (name in ("contact", "statement", "funder", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
                 and pat.search(text):
             return name
     return ""
