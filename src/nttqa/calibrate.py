@@ -16,11 +16,13 @@ are out-of-fold too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from nttqa.decide import FEATURES, SIGNS, Model, cross_val_probabilities, fit, grouped_folds, threshold_for
+from nttqa.errors import NttqaError
 from nttqa.evaluate import GoldItem, coverage, evaluate_answers, evaluate_retrieval, is_hit, question_groups
 
 # Answerable questions the shipped threshold may refuse, measured out-of-fold (the target
@@ -94,6 +96,33 @@ def fit_model(X: np.ndarray, y: np.ndarray, names: Sequence[str], l2: float, thr
                  float(threshold), l2, note, embedder)
 
 
+def read_questions(path: "Path | None" = None) -> list[GoldItem]:
+    """Labelled questions for the answerability fit only (``data/calibration_questions.tsv`` by
+    default): label<TAB>question, label A (answerable), N, O or X (not).  They carry no evidence,
+    so they add rows to the answerability model's training data and to nothing else."""
+    from importlib import resources
+
+    text = (Path(path).read_text(encoding="utf-8") if path is not None
+            else resources.files("nttqa.data").joinpath("calibration_questions.tsv").read_text(encoding="utf-8"))
+    items = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, _, question = line.partition("\t")
+        if label not in ("A", "N", "O", "X") or not question.strip():
+            raise NttqaError(f"{path or 'calibration_questions.tsv'} line {n}: expected 'A|N|O|X<TAB>question'")
+        items.append(GoldItem(id=f"q{n}", question=question.strip(), lang="", type="", evidence=(),
+                              answerable=label == "A"))
+    return items
+
+
+def _with(t: Table, e: Table | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The answerability rows of ``t`` and of the extra questions' table ``e``."""
+    if e is None or not len(e.X):
+        return t.X, t.y, t.free
+    return np.vstack([t.X, e.X]), np.concatenate([t.y, e.y]), np.concatenate([t.free, e.free])
+
+
 def fit_answerability(X: np.ndarray, y: np.ndarray, groups: Sequence[str], note: str = "",
                       embedder: str = "", free: np.ndarray | None = None) -> Model:
     """Weights from all rows; the threshold from their out-of-fold probabilities, over the
@@ -105,11 +134,14 @@ def fit_answerability(X: np.ndarray, y: np.ndarray, groups: Sequence[str], note:
 
 def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem], quote_features: Sequence[str],
                    k: int = FOLDS, seed: int = 0, quote_signs: dict[str, int] | None = None,
-                   rank: tuple[Sequence[str], dict[str, int]] | None = None) -> dict[str, Any]:
+                   rank: tuple[Sequence[str], dict[str, int]] | None = None,
+                   extra: Sequence[GoldItem] = ()) -> dict[str, Any]:
     """Out-of-fold retrieval and answers for every item.
 
     ``make_answerer(model=..., quote_model=..., rank_model=...)`` returns an Answerer with the
-    given models; ``rank`` is (RANK_FEATURES, RANK_SIGNS) to fit the rank model too.  Returns
+    given models; ``rank`` is (RANK_FEATURES, RANK_SIGNS) to fit the rank model too; ``extra``
+    questions (``read_questions``) join every fold's answerability training rows, never its
+    scored ones.  Returns
     the answers' evaluation (``evaluate_answers``) with the out-of-fold retrieval figures under
     "retrieval" and the folds' sizes.
     """
@@ -134,8 +166,10 @@ def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem],
         qm = fit_model(qt.QX, qt.qy, quote_features, QUOTE_L2, signs=quote_signs)
         # The answerability features depend on the quote model (which sentences are "best"):
         # recompute them with this fold's quote model.
-        tt = table(make_answerer(model=None, quote_model=qm, rank_model=rm), sub, quote_features)
-        am = fit_answerability(tt.X, tt.y, sub_groups, free=tt.free)
+        fold_answerer = make_answerer(model=None, quote_model=qm, rank_model=rm)
+        tt = table(fold_answerer, sub, quote_features)
+        X, y, free = _with(tt, table(fold_answerer, extra, quote_features) if extra else None)
+        am = fit_answerability(X, y, sub_groups + [f"extra:{q.id}" for q in extra], free=free)
         answerer = make_answerer(model=am, quote_model=qm, rank_model=rm)
         for i in test:
             answers[int(i)] = answerer.answer(items[i].question)
@@ -148,8 +182,10 @@ def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem],
 
 def fit_all(answerer_factory: Callable[..., Any], items: Sequence[GoldItem], quote_features: Sequence[str],
             note: str = "", quote_signs: dict[str, int] | None = None,
-            rank: tuple[Sequence[str], dict[str, int]] | None = None) -> tuple[Model, Model, Model | None]:
-    """The shipped models: fitted on every item (figures for them come from cross_validate)."""
+            rank: tuple[Sequence[str], dict[str, int]] | None = None,
+            extra: Sequence[GoldItem] = ()) -> tuple[Model, Model, Model | None]:
+    """The shipped models: fitted on every item, the answerability model on the ``extra``
+    questions too (figures for them come from cross_validate)."""
     groups = question_groups(items)
     base = answerer_factory(model=None, quote_model=NULL_QUOTE, rank_model=None)
     eid = base.retriever.embedder.id
@@ -159,6 +195,8 @@ def fit_all(answerer_factory: Callable[..., Any], items: Sequence[GoldItem], quo
         rm = fit_model(R, ry, rank[0], RANK_L2, note=note, embedder=eid, signs=rank[1])
     full = table(answerer_factory(model=None, quote_model=NULL_QUOTE, rank_model=rm), items, quote_features)
     qm = fit_model(full.QX, full.qy, quote_features, QUOTE_L2, note=note, embedder=eid, signs=quote_signs)
-    tt = table(answerer_factory(model=None, quote_model=qm, rank_model=rm), items, quote_features)
-    am = fit_answerability(tt.X, tt.y, groups, note, eid, tt.free)
+    final = answerer_factory(model=None, quote_model=qm, rank_model=rm)
+    tt = table(final, items, quote_features)
+    X, y, free = _with(tt, table(final, extra, quote_features) if extra else None)
+    am = fit_answerability(X, y, list(groups) + [f"extra:{q.id}" for q in extra], note, eid, free)
     return am, qm, rm

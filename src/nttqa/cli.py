@@ -259,7 +259,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             from nttqa.retrieve import RANK_FEATURES, RANK_SIGNS
 
             cv = cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, quote_signs=QUOTE_SIGNS,
-                                rank=(RANK_FEATURES, RANK_SIGNS))
+                                rank=(RANK_FEATURES, RANK_SIGNS), extra=_extra_questions(args))
             report["answers_cv"] = {k2: v for k2, v in cv.items() if k2 != "per_question"}
     else:
         unans = [g for g in gold if not g.answerable]
@@ -327,6 +327,17 @@ def _too_small_to_calibrate(gold: Sequence[Any], name: str, folds: int = 5) -> s
     return ""
 
 
+def _extra_questions(args: argparse.Namespace) -> list:
+    """The labelled questions that join the answerability fit (``--extra``; the shipped ones by
+    default; none with ``--no-extra``)."""
+    from nttqa.calibrate import read_questions
+
+    if getattr(args, "no_extra", False):
+        return []
+    path = getattr(args, "extra", None)
+    return read_questions(Path(path) if path else None)
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Cross-validate the quote and answerability models on a gold file; --write ships them."""
     from importlib import resources
@@ -346,15 +357,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise NttqaError(too_small)
     p = _load(args)
     rank = (RANK_FEATURES, RANK_SIGNS)
+    extra = _extra_questions(args)
     cv = cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, k=args.folds, quote_signs=QUOTE_SIGNS,
-                        rank=rank)
+                        rank=rank, extra=extra)
     print(f"Cross-validated on {args.gold} ({args.folds} folds grouped by question)")
     print(format_table(cv["retrieval"]))
     _print_answers(cv)
     if args.repeats > 1:
         # One fold split moves a figure by a question or two; other splits show how far.
         runs = [cv] + [cross_validate(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, k=args.folds,
-                                      quote_signs=QUOTE_SIGNS, rank=rank, seed=seed)
+                                      quote_signs=QUOTE_SIGNS, rank=rank, seed=seed, extra=extra)
                        for seed in range(1, args.repeats)]
         print(f"Over {args.repeats} fold splits: mean (min-max)")
         for key, label in (("cites_evidence", "cites"), ("quotes_evidence", "quotes"),
@@ -366,8 +378,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             vals = [r["retrieval"]["all"][key] for r in runs]
             print(f"  {key:22s} {sum(vals) / len(vals):.3f} ({min(vals):.3f}-{max(vals):.3f})")
     if args.write:
-        note = f"fitted on {len(gold)} items of {Path(args.gold).name}; figures: nttqa calibrate (cross-validated)"
-        am, qm, rm = fit_all(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, note, QUOTE_SIGNS, rank)
+        note = (f"fitted on {len(gold)} items of {Path(args.gold).name}"
+                + (f" (answerability also on {len(extra)} labelled questions)" if extra else "")
+                + "; figures: nttqa calibrate (cross-validated)")
+        am, qm, rm = fit_all(lambda **m: _answerer(p, **m), gold, QUOTE_FEATURES, note, QUOTE_SIGNS, rank, extra=extra)
         data = resources.files("nttqa.data")
         for model, kind in ((am, "answerability"), (qm, "quote"), (rm, "rank")):
             path = Path(str(data.joinpath(MODEL_FILES[kind])))
@@ -491,6 +505,11 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--write", action="store_true", help="fit on every item and write the shipped model files")
     c.add_argument("--repeats", type=int, default=1,
                    help="also cross-validate on this many fold splits in all and print each figure's mean and range")
+    for sp in (c, e):
+        sp.add_argument("--extra", default=None,
+                            help="TSV of labelled questions (A|N|O|X<TAB>question) that join the answerability fit "
+                                 "(default: the shipped data/calibration_questions.tsv)")
+        sp.add_argument("--no-extra", action="store_true", help="fit the answerability model on the gold file alone")
     c.set_defaults(func=cmd_calibrate)
 
     st = sub.add_parser("status", help="index state: documents, chunks, embedder, freshness")
