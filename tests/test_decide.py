@@ -951,9 +951,14 @@ def test_a_list_asked_of_a_cited_source_is_quoted_from_it_not_from_that_years_ev
      "Siapa yang mendanai program migrasi yang dikelola IOM?", "didanai"),
 ])
 def test_what_the_answer_must_state_is_one_the_thesis_gives(pipeline, q, want, answered, held) -> None:
+    from nttqa.messages import message
+
     a = pipeline.answerer.assess(q)
     assert a.info.wants == want and a.features["needs_missing"] == 1.0
-    assert pipeline.ask(q).refused
+    refusal = pipeline.ask(q)
+    # The refusal says what no passage gives, in the asker's language.
+    assert refusal.refused and refusal.reason_args[1:] == (want,)
+    assert message(refusal.language, f"want.{want}") in refusal.text
     if answered:  # the same kind of question where the thesis does state it
         ok = pipeline.ask(answered)
         assert not ok.refused and all(held in c.quote for c in ok.citations[:1])

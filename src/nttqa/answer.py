@@ -647,7 +647,11 @@ class Answerer:
         ruled = self.rule(question, a)
         if ruled is None:
             if p < self.threshold:
-                return "not_covered", (f"{p:.0%}",), p
+                # Say what was missing when it was what the question asks for (a person's words,
+                # who paid, a place, a figure, ...), not merely that the topic is not covered.
+                info = a.info
+                want = info.wants or (info.kind if info.kind in ("definition", "year", "citation") else "")
+                return "not_covered", ((f"{p:.0%}", want) if want and a.features["needs_missing"] else (f"{p:.0%}",)), p
             return "", (), p
         code, args = ruled
         if not code:

@@ -19,7 +19,9 @@ from typing import Sequence
 LANGS = ("en", "id")
 # The named arguments each reason code takes, in the order of ``Answer.reason_args``.
 REASON_ARGS: dict[str, tuple[str, ...]] = {
-    "not_covered": ("p",),
+    # "want": what the answer had to state and no close passage does ("statement", "funder", ...),
+    # when that was what failed; it is put into words by the catalogue's "want.<name>".
+    "not_covered": ("p", "want"),
     "name_absent": ("names",),
     "year_absent": ("years", "span"),
     "year_partial": ("years", "near"),
@@ -56,4 +58,8 @@ def reason_text(lang: str, code: str, args: Sequence[str] = ()) -> str:
     if not code:
         return ""
     names = REASON_ARGS.get(code, ())
-    return message(lang, f"reason.{code}", **dict(zip(names, args)))
+    named = dict(zip(names, args))
+    want = named.pop("want", "")
+    if want and f"want.{want}" in catalogue("en"):
+        return message(lang, f"reason.{code}_want", what=message(lang, f"want.{want}"), **named)
+    return message(lang, f"reason.{code}", **named)
