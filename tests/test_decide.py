@@ -268,6 +268,8 @@ def test_years_asked_one_by_one_are_met_by_the_range_that_spans_them(pipeline, q
     ("Who was the head of the provincial police?", "person"),
     ("Siapa nama ketua gugus tugas itu?", "person"),
     ("Which Dutch official visited the shelter?", "person"),
+    ("Which Australian minister opened the conference?", "person"), ("Which governor issued the ban?", "person"),
+    ("Which ministry funded the shelter?", "funder"), ("Which governor regulation set the ban?", ""),
     ("Pejabat kedutaan mana yang membuka pelatihan itu?", "person"),
     ("Siapa duta besar yang hadir di acara itu?", "person"),
     ("Which office handles complaints?", ""),

@@ -380,7 +380,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"who (?:is|was) the (?:\w+ ){0,3}(?:head|chief|director|governor|regent|mayor|minister|leader|president|chair\w*|"
         r"founder|official|ambassador)|"
         # "Which Norwegian official ...": an office held by someone, asked for the person.
-        r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador)s?|"
+        r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador|minister|governor|regent|mayor|director)s?"
+        r"(?! (?:regulation|decree|decision|office|letter|speech|budget|programme|program|policy)s?\b)|"
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|walikota|wali kota|camat|presiden|kapolda|menteri|sutradara|"
         r"pejabat|duta besar)|"
