@@ -116,11 +116,16 @@ def read_questions(path: "Path | None" = None) -> list[GoldItem]:
     return items
 
 
-def _with(t: Table, e: Table | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The answerability rows of ``t`` and of the extra questions' table ``e``."""
-    if e is None or not len(e.X):
-        return t.X, t.y, t.free
-    return np.vstack([t.X, e.X]), np.concatenate([t.y, e.y]), np.concatenate([t.free, e.free])
+def _answerability_rows(answerer: Any, t: Table, groups: Sequence[str], extra: Sequence[GoldItem],
+                        quote_features: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """The answerability training rows (features, labels, groups, ``free``) of ``t`` and of the
+    ``extra`` questions, their features computed by ``answerer`` (the same quote and rank models
+    as ``t``'s); each extra question is a group of its own."""
+    if not extra:
+        return t.X, t.y, list(groups), t.free
+    e = table(answerer, extra, quote_features)
+    return (np.vstack([t.X, e.X]), np.concatenate([t.y, e.y]), list(groups) + [f"extra:{q.id}" for q in extra],
+            np.concatenate([t.free, e.free]))
 
 
 def fit_answerability(X: np.ndarray, y: np.ndarray, groups: Sequence[str], note: str = "",
@@ -168,8 +173,8 @@ def cross_validate(make_answerer: Callable[..., Any], items: Sequence[GoldItem],
         # recompute them with this fold's quote model.
         fold_answerer = make_answerer(model=None, quote_model=qm, rank_model=rm)
         tt = table(fold_answerer, sub, quote_features)
-        X, y, free = _with(tt, table(fold_answerer, extra, quote_features) if extra else None)
-        am = fit_answerability(X, y, sub_groups + [f"extra:{q.id}" for q in extra], free=free)
+        X, y, g, free = _answerability_rows(fold_answerer, tt, sub_groups, extra, quote_features)
+        am = fit_answerability(X, y, g, free=free)
         answerer = make_answerer(model=am, quote_model=qm, rank_model=rm)
         for i in test:
             answers[int(i)] = answerer.answer(items[i].question)
@@ -197,6 +202,6 @@ def fit_all(answerer_factory: Callable[..., Any], items: Sequence[GoldItem], quo
     qm = fit_model(full.QX, full.qy, quote_features, QUOTE_L2, note=note, embedder=eid, signs=quote_signs)
     final = answerer_factory(model=None, quote_model=qm, rank_model=rm)
     tt = table(final, items, quote_features)
-    X, y, free = _with(tt, table(final, extra, quote_features) if extra else None)
-    am = fit_answerability(X, y, list(groups) + [f"extra:{q.id}" for q in extra], note, eid, free)
+    X, y, g, free = _answerability_rows(final, tt, groups, extra, quote_features)
+    am = fit_answerability(X, y, g, note, eid, free)
     return am, qm, rm

@@ -331,8 +331,6 @@ _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have
                  r"at|near|where|that|which|ran|runs?|gave|gives?|took|takes?|made|makes?|sent|sends?|paid|pays?|led|"
                  r"leads?|built|builds?|got|gets?|set|sets|won|\w+ed)\b)")
 
-# What the answer must state: a share or a sum of money for "what percentage" / "berapa
-# dana", a person's name for "who was the head of ..." / "siapa nama ...".
 # People in office, by the title a question names them with (the thesis names few of them,
 # and quotes fewer).
 _OFFICES_EN = (r"(?:governor|minister|president|regent|mayor|head|chief|director|official|officer|spokes(?:man|woman|person)|"
@@ -340,6 +338,8 @@ _OFFICES_EN = (r"(?:governor|minister|president|regent|mayor|head|chief|director
 _OFFICES_ID = (r"(?:gubernur|menteri|presiden|bupati|wali ?kota|kepala|ketua|direktur|pejabat|kapolda|kapolri|kapolres|"
                r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner)")
 
+# What the answer must state: a share or a sum of money for "what percentage" / "berapa
+# dana", a person's name for "who was the head of ..." / "siapa nama ...".
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # Contact details: a phone number, an e-mail, a website or a street address ("What is the
     # phone number of IOM's Kupang office?", "alamat email IOM", "situs web BP2MI").
@@ -365,7 +365,7 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # Who paid for something: "Who funded the seminar?", "Which country paid for the fund?",
     # "Siapa yang mendanai ...?", "... dibiayai oleh siapa?", "sumber dananya".
     ("funder", re.compile(
-        r"\b(?:who|which (?:\w+ ){0,2}?\w+|what (?:\w+ ){0,2}?\w+) (?:\w+ )?(?:funded|financed|sponsored|paid for|bankrolled|"
+        r"\b(?:who(?: \w+)?|(?:which|what)(?: \w+){1,4}?) (?:funded|financed|sponsored|paid for|bankrolled|"
         r"(?:provided|gave) (?:the )?(?:funding|funds|money|financing))\b|"
         r"\b(?:funded|financed|sponsored|paid for) by (?:whom|which|what|who)\b|\bwho (?:funds|finances|sponsors|pays for)\b|"
         r"\bsource of (?:the |its |their )?(?:funding|funds|money)\b|"
@@ -458,16 +458,20 @@ def population_groups(text: str) -> list[frozenset[str]]:
     return [said for pat, said in _GROUPS if pat.search(text)]
 
 
+# Wants read only in a question after a figure: "how many" or "total" elsewhere ask for no count.
+_FIGURE_WANTS = frozenset({"share", "money", "count"})
+
+
 def wants(text: str, kind: str) -> str:
-    """What the answer must state: "contact" details, a "statement" by someone in office, a "funder", "person", "place", "organisation", a regulation's "number",
-    "duration", or for a question after a figure ("berapa", or one that names a year without
-    asking when) "share", "money" or a "count"."""
+    """What the answer must state: "contact" details, a "statement" by someone in office, a
+    "funder", "person", "place", "organisation", a regulation's "number", a "penalty", a
+    "duration", a "rank", or for a question after a figure ("berapa", or one that names a year
+    without asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
     for name, pat in _WANTS:
         if name in ("place", "organisation") and kind in ("section", "citation"):
             continue  # "Where in the thesis ...?", "Sumber mana ...?" ask for a part or a source
-        if (name in ("contact", "statement", "funder", "person", "place", "organisation", "number", "penalty", "duration", "rank") or figure) \
-                and pat.search(text):
+        if (figure or name not in _FIGURE_WANTS) and pat.search(text):
             return name
     return ""
 
