@@ -348,6 +348,26 @@ def test_a_spelling_key_many_words_share_is_lengthened() -> None:
     assert spelling_key("police", amb) == spelling_key("polisi", amb)
 
 
+def test_counts_of_participants_bodies_and_more_than_n_are_quantities() -> None:
+    from nttqa.evidence import quantities
+
+    assert quantities("dihadiri sebanyak 76 peserta dari kurang lebihnya 40 Lembaga Swadaya Masyarakat") == (
+        ("76", "count"), ("40", "count"))
+    assert quantities("terdapat 80 lebih baik itu aktor non-negara") == (("80", "count"),)
+    assert quantities("pada tahun 2014 lebih banyak korban") == ()  # a year is no count
+
+
+def test_a_cited_works_year_dates_the_source_not_an_event() -> None:
+    info = analyze_question("Apa saja bentuk perdagangan manusia menurut Arif (2016)?")
+    assert info.years == () and info.sources == (("arif", 2016),) and info.kind == "list"
+    info = analyze_question("What do Daniel, Mulyana and Wibhawa (2017) say about NTT in 2018?")
+    assert info.years == (2018,) and info.sources == (("daniel", 2017),)
+    assert analyze_question("Menurut (Goma 2020, 36), berapa korban?").sources == (("goma", 2020),)
+    # An acronym before a year in brackets is a place or a body, and the year a time.
+    info = analyze_question("What happened in NTT (2014)?")
+    assert info.years == (2014,) and info.sources == ()
+
+
 def test_a_regulations_number_and_year_is_no_quantity() -> None:
     from nttqa.evidence import quantities
 
@@ -409,6 +429,20 @@ def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None
     ("Siapa yang membiayai pemulangan korban?", "funder"), ("Pelatihan itu didanai oleh siapa?", "funder"),
     ("Apa sumber dana Gugus Tugas?", "funder"), ("Who provided the funding for the film festival?", "funder"),
     ("How much did IOM spend on the campaign?", "money"),  # a sum, not who paid it
+    ("What film did IOM show at the festival?", "title"), ("What is the title of the guidebook?", "title"),
+    ("What was the campaign backed by Norway called?", "title"), ("Apa judul buku saku itu?", "title"),
+    ("Apa nama program IOM untuk korban?", "title"), ("Film apa yang diputar IOM?", "title"),
+    ("Buku panduan itu bertajuk apa?", "title"),
+    ("What is the title of this thesis?", ""), ("Apa judul skripsi ini?", ""),  # the document's own title
+    ("Which programme did IOM set up?", ""), ("Program apa yang dijalankan IOM?", ""),  # described, not named
+    ("Which Indonesian NGO manages the shelter?", "organisation"), ("Which NGO works with IOM?", "organisation"),
+    ("When did the RMIM programme end?", "end"), ("Kapan moratorium itu dicabut?", "end"),
+    ("Sampai kapan program itu berjalan?", "end"), ("Until what year does the study run?", "end"),
+    ("When was the task force set up to stop trafficking?", ""),  # a purpose, not an end
+    ("When did IOM start the programme?", ""),
+    ("Who signed the agreement on behalf of Australia?", "person"), ("Siapa yang hadir mewakili Australia?", "person"),
+    ("Who signed the agreement?", ""),
+    ("What is the name of the head of IOM?", "person"),
 ])
-def test_words_of_someone_in_office_and_who_paid_are_read_as_what_the_answer_must_state(q, want) -> None:
+def test_words_of_someone_in_office_who_paid_and_titles_are_read_as_what_the_answer_must_state(q, want) -> None:
     assert wants(q, question_kind(q)) == want

@@ -82,7 +82,8 @@ _META = frozenset(analyze(
     "cite cites cited citation source sources reference references back backs support supports cover covers "
     "covered discuss discusses describe describes find read see mean means kind kinds type types sumber rujukan "
     "referensi kutip mengutip membahas dibahas bahas jenis macam one two three four five satu dua tiga empat lima "
-    "isi berisi content contents summarise summarize summary ringkas ringkasan ringkaskan"))
+    "isi berisi content contents summarise summarize summary ringkas ringkasan ringkaskan "
+    "title titled entitled called nama bernama judul berjudul bertajuk besides except apart other others"))
 
 # A run of capitalised words ("Victim Assistance Fund").
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
@@ -304,6 +305,15 @@ class Answerer:
         # A month of a year is named when one sentence names both: "March 2016" is absent from a
         # thesis that gives its figures per September of each year.
         found += [words for my, words in month_years(question).items() if not self.facts.names_month(my, docs)]
+        # A work is cited by its author and year: "Arif (2019)" is another work than the thesis'
+        # "Arif (2016)", though the author is there.  (An author the thesis never cites is a
+        # name it never mentions, found above.)
+        works = {(name, year[:4]) for name, year in self.facts.cited}
+        authors = {name for name, _year in works}
+        for name, year in info.sources:
+            if name in authors and (name, str(year)) not in works:
+                said = re.search(rf"\b{re.escape(name)}\b", question, re.I)
+                found.append(f"{said.group() if said else name} ({year})")
         # A word of a longer name found too is said once, in the longer one ("Mei 2018", not "Mei").
         return [w for w in dict.fromkeys(found) if not any(w != o and w in o.split() for o in found)]
 
@@ -498,6 +508,10 @@ class Answerer:
             return lambda r: self.facts.states_contact(r) and anchored(r)
         if info.wants == "statement":
             return lambda r: self.facts.states_statement(r) and anchored(r)
+        if info.wants == "end":
+            return lambda r: self.facts.states_date(r, info) and self.facts.states_end(r) and anchored(r)
+        if info.wants == "title":
+            return lambda r: self.facts.states_title(r) and anchored(r)
         if info.wants == "funder":
             return lambda r: self.facts.states_funder(r) and anchored(r)
         if info.wants == "person":
@@ -511,21 +525,25 @@ class Answerer:
             return lambda r: self.facts.states_number(r, info) and anchored(r)
         if info.wants == "rank":
             return lambda r: self.facts.states_rank(r) and anchored(r)
+        # A name the question gives stands in the passage that answers: "the poverty rate in
+        # Kupang district" is not the province's rate, and "When did IOM open its office in
+        # Kupang?" is not answered by the year IOM was founded in Geneva.
+        names = self._qualifying_names(info, cover)
+
+        def named(r: int) -> bool:
+            return all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names)
+
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
             # 2017?"; for a year the question names, in a sentence (or table) that names it, and in
             # a list, in the item that names it.
-            # A name the question gives stands in the passage too: "the poverty rate in Kupang
-            # district" is not the province's rate.
-            names = self._qualifying_names(info, cover)
             # A group of people the question asks the figure of stands in the sentence stating
             # it: "how many of the victims were men?" is not answered by the victims' total.
-            groups = [{t for w in said for t in analyze(w)} for said in population_groups(info.text)]
-            return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years)) and on_topic(r)
-                              and all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names)
-                              and all(said & self.facts.terms[r] for said in groups))
+            groups = [frozenset(t for w in said for t in analyze(w)) for said in population_groups(info.text)]
+            return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years), groups=groups)
+                              and on_topic(r) and named(r))
         return {"definition": self.facts.defines.__getitem__,
-                "year": lambda r: self.facts.states_date(r, info) and on_topic(r),
+                "year": lambda r: self.facts.states_date(r, info) and on_topic(r) and named(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]]) -> list[set[str]]:

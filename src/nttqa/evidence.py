@@ -34,7 +34,10 @@ _QUANTITY = re.compile(
     r"(?<![\w./])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:[.,]\d+)*\s*(?:%|persen|per\s?cent|orang|ribu|juta|miliar|triliun|"
     r"jiwa|kasus|rupiah|dolar|dollars?|million|billion|thousand|tahun\b|bulan\b|negara|korban|petugas|aparat|"
     r"anak|perempuan|remaja|keluarga|people|victims|cases|children|women|families|kabupaten|provinsi|desa|pos\b|"
-    r"kantor|unit|kali\b)|"
+    r"kantor|unit|kali\b|peserta|lembaga|aktor|organisasi|LSM|staf|pegawai|anggota|participants|actors|"
+    r"organi[sz]ations|institutions|NGOs|staff|members|"
+    # "80 lebih": more than 80 (of what the sentence goes on to name).
+    r"lebih\b)|"
     r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
     rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|anak|perempuan|remaja|"
     r"keluarga|people|victims|cases|countries|children|women|families|percent|thousand|million|billion|kabupaten|"
@@ -67,6 +70,12 @@ _SAYS = re.compile(r"\b(?:mengatakan|menyatakan|menyampaikan|mengungkapkan|meneg
                    r"said|says|stated|states|declared|announced|stressed|told)\b", re.I)
 # Who paid: "didanai oleh", "dukungan oleh Kedutaan Besar ...", "funded by", "with support from".
 # Not a fund's name ("program Dana Bantuan Korban") nor a budget alone.
+# That something ended: "dibubarkan", "dicabut", "berakhir", "until 2018", "hingga tahun 2018".
+_ENDS = re.compile(
+    r"\b(?:berakhir|diakhiri|mengakhiri|selesai|diselesaikan|dihentikan|menghentikan|berhenti|ditutup|menutup|"
+    r"dibubarkan|membubarkan|bubar|dicabut|mencabut|ended|ends|finished|stopped|closed|dissolved|disbanded|lifted|"
+    r"abolished|revoked|expired|terminated)\b|"
+    r"\b(?:hingga|sampai|until|till)(?: dengan| akhir| the end of)?(?: tahun| bulan \w+)? (?:19|20)\d\d\b", re.I)
 _FUNDS = re.compile(r"\b(?:didanai|mendanai|dibiayai|membiayai|disponsori|mensponsori|pendanaan|penyandang dana|donor\w*|"
                     r"(?:dana|biaya|dukungan|bantuan)(?: \w+){0,3} (?:dari|oleh)|"
                     r"funded|financed|sponsored|funding (?:from|by)|support(?:ed)? (?:by|from))\b", re.I)
@@ -79,6 +88,15 @@ _MONTH = re.compile(f"(?:{MONTHS})", re.I)
 _MONTH_WORD = re.compile(rf"\b(?:{MONTHS})\b", re.I)
 # Where a sentence's list items part: a dash opening an item after a colon or semicolon, or a semicolon.
 _ITEM = re.compile(r"\s*[;:]\s*-\s+|;\s+")
+# A title or a name of its own the text gives a work or a programme: in quotes (“Impian Negeri
+# Berkabut”), an English name of four words or more in brackets ("(Safe Migration and Zero
+# Tolerance for Human Trafficking)"), or capitalised after the noun it names ("program Dana
+# Bantuan Korban", "tema Global Migration Film Festival").
+_TITLE = re.compile(
+    r"[“\"]\s*[A-Z][^”\"]{3,}[”\"]|"
+    r"\([A-Z][\w'-]*(?:\s+[\w'-]+){3,}\)|"
+    r"\b(?:program|kampanye|proyek|buku|film|tema|bertajuk|berjudul|bertema|bertuliskan|judul|programme|campaign|"
+    r"project|book|titled|entitled|called)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 # The kinds of organisation a question may ask for, by the nouns that ask for them, and the
 # names that answer each: a name its kind's noun heads ("Kementerian Sosial", "Serikat Buruh
@@ -283,8 +301,9 @@ class SentenceFacts:
         self.refs: list[tuple[str, ...]]  # the sources backing each sentence (see sentence_refs)
         self.qty: list[tuple[tuple[str, str], ...]] = []  # (number, "share" | "money" | "count")
         # A sentence that lists items ("...: - Pada tahun 2014 sebanyak 605 orang ...; - Tahun 2015
-        # terdapat 941 orang ..."), item by item: (years, year ranges, quantities); () for any other.
-        self.items: list[tuple[tuple[frozenset[int], frozenset[tuple[int, int]], tuple[tuple[str, str], ...]], ...]] = []
+        # terdapat 941 orang ..."), item by item: (years, year ranges, quantities, words); () for any other.
+        self.items: list[tuple[tuple[frozenset[int], frozenset[tuple[int, int]], tuple[tuple[str, str], ...],
+                                     frozenset[str]], ...]] = []
         self.defines: list[bool] = []
         self.defines_in_words: list[bool] = []  # by a defining verb or phrase, not an acronym's spelling
         self.dated: list[bool] = []
@@ -301,7 +320,7 @@ class SentenceFacts:
             self.spans.append(year_spans(bare))
             self.qty.append(quantities(bare))
             parts = _ITEM.split(bare) if chunks[store.sentences[row][0]].kind != "table" else []
-            self.items.append(tuple((_lone_years(x), year_spans(x), quantities(x)) for x in parts)
+            self.items.append(tuple((_lone_years(x), year_spans(x), quantities(x), frozenset(analyze(x))) for x in parts)
                               if len(parts) > 1 else ())
             self.defines.append(bool(_DEFINES.search(bare)))
             self.defines_in_words.append(bool(_DEFINES_WORDS.search(bare)))
@@ -404,12 +423,16 @@ class SentenceFacts:
 
     # --- what a sentence states ---------------------------------------------------
 
-    def states_measure(self, row: int, info: QueryInfo, in_year: bool = False) -> bool:
+    def states_measure(self, row: int, info: QueryInfo, in_year: bool = False,
+                       groups: Sequence[frozenset[str]] = ()) -> bool:
         """The sentence states a quantity the question does not already give, in the measure it
         asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
         "what percentage" only by a share.  ``in_year``: in a sentence naming a year the question
         names and, where the sentence lists items, in the item naming it: "Tahun 2015 terdapat 941
-        orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang"."""
+        orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang".
+        ``groups``: analysed words of each group of people the figure is asked of, one of which
+        stands where the quantity does (in a list, in its item: "941 orang calon Tenaga Kerja
+        Wanita" in 2015 says nothing of the women among 2018's 230)."""
         given = {number_key(n) for n in info.numbers}
         want = {"share": ("share",), "money": ("money",), "duration": ("duration",),
                 "penalty": ("duration", "money"), "count": ("count",)}.get(info.wants, ())
@@ -419,13 +442,22 @@ class SentenceFacts:
             # "dalam kurun waktu empat tahun" states no number of officers.
             return any(n not in given and (sort in want if want else sort != "duration") for n, sort in qty)
 
+        items = self.items[row]
+        # What the list's lead-in says ("Korban perempuan: - 2014 ...; - 2015 ...") holds for every item.
+        lead = items[0][3] if items else frozenset()
+
+        def of_groups(words: frozenset[str]) -> bool:
+            return all(said & (words | lead) for said in groups)
+
+        whole = stated(self.qty[row]) and of_groups(self.terms[row])
         if not in_year:
-            return stated(self.qty[row])
+            return any(stated(qty) and of_groups(words) for _ys, _sp, qty, words in items) if items and groups \
+                else whole
         if not self.names_year(row, info):
             return False
-        named = [qty for ys, spans, qty in self.items[row] if set(info.years) & ys or _same_span(info, spans)]
+        named = [(qty, words) for ys, spans, qty, words in items if set(info.years) & ys or _same_span(info, spans)]
         # The year may head the list rather than an item ("Pada tahun 2014: - 300 perempuan; - ...").
-        return any(stated(qty) for qty in named) if named else stated(self.qty[row])
+        return any(stated(qty) and of_groups(words) for qty, words in named) if named else whole
 
     def states_contact(self, row: int) -> bool:
         """The sentence gives a phone number, an e-mail, a web or a street address."""
@@ -434,6 +466,16 @@ class SentenceFacts:
     def states_statement(self, row: int) -> bool:
         """The sentence reports someone's words (a verb of saying, a speech)."""
         return bool(_SAYS.search(self.text(row)))
+
+    def states_end(self, row: int) -> bool:
+        """The sentence says that something ended, or until when it ran (``_ENDS``, or a range
+        of years: "pada periode 2014-2018")."""
+        return bool(self.spans[row]) or bool(_ENDS.search(self.text(row)))
+
+    def states_title(self, row: int) -> bool:
+        """The sentence gives a work or a programme its title or name (``_TITLE``); a source's
+        reference in brackets is no title."""
+        return bool(_TITLE.search(strip_refs(self.text(row))))
 
     def states_funder(self, row: int) -> bool:
         """The sentence says who paid for or backed something ("didanai oleh", "dukungan oleh ...")."""

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from nttqa.textutil import (DAY_MONTH, detect_language, roman, roman_value, without_regulation_ids, year_spans,
-                            years as _years)
+from nttqa.textutil import (DAY_MONTH, detect_language, find_refs, roman, roman_value, without_regulation_ids,
+                            year_spans, years as _years)
 
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "satu": 1, "dua": 2, "tiga": 3,
              "empat": 4, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4,
@@ -58,7 +58,8 @@ class QueryInfo:
     what_is_said: bool = False  # asks what the document says about something ("Apakah skripsi ini menyebut X?")
     year_spans: frozenset[tuple[int, int]] = frozenset()  # ranges of years it names as such ("2014-2018")
     term: str = ""  # for a definition, the term to define: "people smuggling" in "How does the thesis define people smuggling?"
-    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "statement" | "funder" | "number" (of a law) | "rank" | ""
+    sources: tuple[tuple[str, int], ...] = ()  # works it cites as a text does: "Arif (2016)" -> ("arif", 2016)
+    wants: str = ""  # what the answer must state: "share" | "money" | "duration" (a figure) | "penalty" (either) | "person" (a name) | "statement" | "funder" | "title" (of a work or programme) | "end" (its date) | "number" (of a law) | "rank" | ""
 
 
 # Requests no thesis can answer, whatever it says: the bot's opinion, a prediction, a
@@ -72,6 +73,11 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
         r".{0,40}\b(?:rules?|instructions?|thesis|context|above|prompt)\b|"
         r"(?:^|[.!?;:]\s*|\b(?:tolong|coba)\s+)(?:abaikan|lupakan)\b.{0,30}\b(?:aturan\w*|instruksi\w*|perintah\w*|skripsi)\b|"
         r"\bsystem prompt\b|\bjailbreak\b|\bpretend (?:to be|you are)\b|\bberpura-pura\b|"
+        # Putting words in the text's mouth: "Pretend the thesis says ...", "Anggap saja skripsi bilang ...".
+        r"\b(?:pretend|imagine|assume|suppose) (?:that )?(?:the |this )?(?:thesis|text|author|document|it) "
+        r"(?:says?|said|states?|claims?|argues?|concludes?)\b|"
+        r"\b(?:anggap(?:lah)?|andaikan|bayangkan|misalkan) (?:saja )?(?:bahwa )?(?:skripsi|teks|penulis|dokumen)(?: ini)? "
+        r"(?:bilang|mengatakan|menyatakan|menyebut(?:kan)?|menyimpulkan|berpendapat)\b|"
         # Going beyond the text on purpose: "even if it is not written there", "walaupun tidak
         # ada di skripsi" (not "walaupun tidak ada dokumen resmi", a question about the thesis).
         r"\beven (?:if|though) (?:it(?:'s| is)? |that(?:'s| is)? |they are )?not (?:written|stated|said|there|"
@@ -83,7 +89,7 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("fabricate", re.compile(
         r"\b(?:make up|invent|fabricate)\b.{0,25}\b(?:quotes?|quotations?|figures?|numbers?|statistics?|stor(?:y|ies)|"
         r"answers?|data|sources?|citations?|references?)\b|\bmake (?:it|something|one|them) up\b|"
-        r"\b(?:karang(?:kan|lah)|ngarang)\b|\b(?:mengarang|buat(?:kan|lah)?)\b.{0,20}\b(?:kutipan|angka|data|sumber)\b.{0,20}\b(?:palsu|fiktif|sendiri|saja)\b|"
+        r"\b(?:karang(?:kan|lah)|ngarang)\b|\bkarang\b(?=.{0,30}\b(?:kutipan|angka|data|sumber|statistik|cerita|jawaban)\b)|\b(?:mengarang|buat(?:kan|lah)?)\b.{0,20}\b(?:kutipan|angka|data|sumber)\b.{0,20}\b(?:palsu|fiktif|sendiri|saja)\b|"
         r"\b(?:tell|write) (?:me )?(?:a|an) (?:story|poem|joke|essay)\b|"
         # What would be invented, named as such: "a fake quote", "kutipan palsu", "data fiktif";
         # a guess ("just guess a percentage", "tebak saja").  Not "dokumen palsu", the
@@ -329,7 +335,9 @@ def question_kind(text: str) -> str:
 # country?"), unlike a noun that qualifies the next ("what village regulation ...").
 _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|in|of|on|"
                  r"at|near|where|that|which|ran|runs?|gave|gives?|took|takes?|made|makes?|sent|sends?|paid|pays?|led|"
-                 r"leads?|built|builds?|got|gets?|set|sets|won|\w+ed)\b)")
+                 r"leads?|built|builds?|got|gets?|set|sets|won|manages?|handles?|helps?|works?|provides?|supports?|operates?|"
+                 r"funds?|coordinates?|monitors?|assists?|offers?|organi[sz]es?|hosts?|oversees?|trains?|protects?|"
+                 r"\w+ed)\b)")
 
 # People in office, by the title a question names them with (the thesis names few of them,
 # and quotes fewer).
@@ -337,6 +345,12 @@ _OFFICES_EN = (r"(?:governor|minister|president|regent|mayor|head|chief|director
                r"ambassador|chair(?:man|woman|person)?|leader|coordinator|commissioner)s?")
 _OFFICES_ID = (r"(?:gubernur|menteri|presiden|bupati|wali ?kota|kepala|ketua|direktur|pejabat|kapolda|kapolri|kapolres|"
                r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner)")
+
+# Works and programmes known by a title or a name of their own, and what names this document.
+_NAMED_EN = (r"(?:film|movie|documentary|book|novel|booklet|guidebook|handbook|pocket ?book|report|song|slogan|"
+             r"programme|program|campaign|project|initiative|scheme|festival|fund)")
+_NAMED_ID = r"(?:film|buku|buku saku|buku panduan|novel|laporan|lagu|slogan|program|kampanye|proyek|inisiatif|festival)"
+_DOC = r"(?:this|the) (?:thesis|study|research|paper|skripsi)|skripsi|penelitian"
 
 # What the answer must state: a share or a sum of money for "what percentage" / "berapa
 # dana", a person's name for "who was the head of ..." / "siapa nama ...".
@@ -372,6 +386,28 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"\bsiapa (?:saja )?(?:yang )?(?:mendanai|membiayai|mensponsori|menyandang dana|memberi(?:kan)? dana)\b|"
         r"\b(?:didanai|dibiayai|disponsori) oleh (?:siapa|apa|lembaga mana|negara mana)\b|"
         r"\bsumber (?:dana|pendanaan|biaya|anggaran)(?:nya)?\b|\bdari mana (?:dana|biaya|anggaran)(?:nya)?\b", re.I)),
+    # A title or a proper name of a work or a programme: "What film did IOM screen?", "What is the
+    # title of the guidebook?", "What was the campaign called?", "Apa judul buku ...?", "nama program
+    # IOM", "film apa", "berjudul apa".  Not the thesis' own title, nor "which programme" (a
+    # description answers that).
+    ("title", re.compile(
+        rf"\bwhat(?:'s| is| was| were) the (?:full |exact |official )?titles? of (?!{_DOC})|"
+        rf"\btitled?\b(?! of (?:{_DOC}))|\bentitled\b|"
+        r"\b(?:which|what) (?:\w+ ){0,2}?(?:film|movie|documentary|book|novel|booklet|guidebook|handbook|report|song|slogan)s?"
+        r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|by|about|on|of|that|which|\w+ed)\b)|"
+        rf"\bwhat (?:is|was|were) [^?]{{0,40}}?\b{_NAMED_EN}s?\b[^?]{{0,40}}\bcalled\b|"
+        rf"\bname of (?:the |its |their |that |this |IOM's )?(?:\w+ ){{0,2}}?{_NAMED_EN}\b|"
+        rf"\bjudul(?:nya)?\b(?! (?:{_DOC}))|\b(?:bertajuk|berjudul|bertema|bertuliskan) apa\b|"
+        rf"\bnama (?:\w+ )?{_NAMED_ID}\b|\b(?:film|buku|buku saku|buku panduan|novel|laporan|lagu|slogan) apa\b",
+        re.I)),
+    # When something ended: "When did the RMIM programme end?", "Kapan moratorium itu dicabut?",
+    # "sampai kapan ...?": a date is no answer unless it is the end's.
+    ("end", re.compile(
+        r"\b(?:when|what year|which year)\b[^?]{0,80}(?<!\bto )\b(?:end|ended|finish|finished|stop|stopped|close|closed|"
+        r"dissolve|dissolved|disband|disbanded|lift|lifted|abolish|abolished|revoke|revoked|expire|expired|terminate|"
+        r"terminated)\b|\b(?:until|up to|till) (?:when|what year|which year)\b|"
+        r"\b(?:kapan|tahun berapa)\b[^?]{0,80}(?<!\buntuk )\b(?:berakhir|diakhiri|selesai|dihentikan|berhenti|ditutup|dibubarkan|"
+        r"bubar|dicabut|kedaluwarsa)\b|\b(?:sampai|hingga) (?:kapan|tahun berapa)\b", re.I)),
     ("person", re.compile(
         r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
         r"pejabat|duta besar)|"
@@ -383,6 +419,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador|minister|governor|regent|mayor|director)s?"
         r"(?! (?:regulation|decree|decision|office|letter|speech|budget|programme|program|policy)s?\b)|"
         r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
+        # Who acted for a body: "Who signed it on behalf of Australia?", "Siapa yang ... mewakili Australia?".
+        r"who\b[^?]{0,60}\b(?:on behalf of|representing)|siapa\b[^?]{0,60}\b(?:mewakili|atas nama)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|walikota|wali kota|camat|presiden|kapolda|menteri|sutradara|"
         r"pejabat|duta besar)|"
         r"(?:pejabat|duta besar) (?:\w+ ){0,2}(?:mana|siapa))\b", re.I)),
@@ -464,7 +502,7 @@ _FIGURE_WANTS = frozenset({"share", "money", "count"})
 
 def wants(text: str, kind: str) -> str:
     """What the answer must state: "contact" details, a "statement" by someone in office, a
-    "funder", "person", "place", "organisation", a regulation's "number", a "penalty", a
+    "funder", a "title", an "end" date, "person", "place", "organisation", a regulation's "number", a "penalty", a
     "duration", a "rank", or for a question after a figure ("berapa", or one that names a year
     without asking when) "share", "money" or a "count"."""
     figure = kind == "figure" or (kind == "year" and not _YEAR_QUESTION.search(text))
@@ -515,12 +553,31 @@ def dense_query_text(question: str, translations: Sequence[str], room: float = 2
     return question + (" (" + "; ".join(kept) + ")" if kept else "")
 
 
+def cited_works(text: str) -> tuple[list[tuple[str, int]], str]:
+    """The works ``text`` cites the way a text does ("Arif (2016)", "(Goma 2020, 36)",
+    "Daniel, Mulyana and Wibhawa (2017)") as (first author's name, lower case; year), and the
+    text with those citations reduced to their authors: their years date a source, not an event
+    asked about.  An acronym before a year in brackets is a place or a body and its year a time
+    ("NTT (2014)")."""
+    works: list[tuple[str, int]] = []
+    out, last = [], 0
+    for r in find_refs(text):
+        first = re.match(r"[A-Z][\w'’.-]*", r.authors)
+        if not first or first.group().isupper() or not r.year[:4].isdigit():
+            continue
+        works.append((first.group().lower(), int(r.year[:4])))
+        out += [text[last:r.start], r.authors]
+        last = r.end
+    return works, "".join(out) + text[last:]
+
+
 def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo:
     text = text.strip()
-    ys = _years(text)
+    sources, undated = cited_works(text)
+    ys = _years(undated)
     lang = detect_language(text)
     kinds = glossary.expand_kinds(text, lang) if glossary else []
-    kind = question_kind(text)
+    kind = question_kind(undated)
     info = QueryInfo(
         text=text,
         lang=lang,
@@ -537,8 +594,9 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         intent=intent(text),
         about=about_document(text),
         what_is_said=asks_what_is_said(text),
-        year_spans=year_spans(text),
+        year_spans=year_spans(undated),
         parts=named_parts(text),
+        sources=tuple(sources),
         wants=wants(text, kind),
         term=defined_term(text, kind),
     )
