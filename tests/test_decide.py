@@ -1017,6 +1017,9 @@ def test_a_list_asked_of_a_cited_source_is_quoted_from_it_not_from_that_years_ev
     ("Kapan program RMIM berakhir?", "end", "", ""),
     # It says the governments and IOM signed the RCM, not who signed for them.
     ("Siapa yang menandatangani Regional Cooperation Model mewakili Australia?", "person", "", ""),
+    # Its forum partners are bodies ("the Swedish International Development Cooperation Agency"), no person.
+    ("Which Swedish official attended the IOM forum?", "person", "", ""),
+    ("Apa kata perwakilan ICRC tentang perdagangan manusia di NTT?", "statement", "", ""),
 ])
 def test_what_the_answer_must_state_is_one_the_thesis_gives(pipeline, q, want, answered, held) -> None:
     from nttqa.messages import message

@@ -354,6 +354,7 @@ def test_counts_of_participants_bodies_and_more_than_n_are_quantities() -> None:
     assert quantities("dihadiri sebanyak 76 peserta dari kurang lebihnya 40 Lembaga Swadaya Masyarakat") == (
         ("76", "count"), ("40", "count"))
     assert quantities("terdapat 80 lebih baik itu aktor non-negara") == (("80", "count"),)
+    assert quantities("pertemuan dengan total sebanyak tiga kali") == (("tiga", "count"),)
     assert quantities("pada tahun 2014 lebih banyak korban") == ()  # a year is no count
 
 

@@ -41,7 +41,7 @@ _QUANTITY = re.compile(
     r"(?:Rp\.?|US\$|USD|\$|AUD|A\$)\s*\d+(?:[.,]\d+)*|"
     rf"\b(?:{_NUMBER_WORDS})\s+(?:ribu|juta|miliar|orang|kasus|korban|negara|jiwa|persen|anak|perempuan|remaja|"
     r"keluarga|people|victims|cases|countries|children|women|families|percent|thousand|million|billion|kabupaten|"
-    r"provinsi|tahun|bulan|years|months)\b", re.I)
+    r"provinsi|tahun|bulan|years|months|kali|times)\b", re.I)
 _SHARE = re.compile(r"%|persen|per\s?cent", re.I)
 _DURATION = re.compile(r"\b(?:tahun|bulan|minggu|hari|years?|months?|weeks?|days?)$", re.I)
 _MONEY = re.compile(r"Rp|US\$|USD|\$|AUD|rupiah|dolar|dollar", re.I)
@@ -98,6 +98,12 @@ _TITLE = re.compile(
     r"\b(?:program|kampanye|proyek|buku|film|tema|bertajuk|berjudul|bertema|bertuliskan|judul|programme|campaign|"
     r"project|book|titled|entitled|called)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)+")
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# Words that make a run of capitalised words a body's name, never a person's.
+_NOT_A_PERSON = frozenset(
+    "committee agency academy council office organization organisation commission bureau institute institution "
+    "department ministry government cooperation development response cross foundation association union network "
+    "alliance university center centre fund programme program festival badan dinas lembaga komisi organisasi kantor "
+    "biro kementerian pemerintah yayasan serikat universitas direktorat kepolisian kejaksaan gugus".split())
 # The kinds of organisation a question may ask for, by the nouns that ask for them, and the
 # names that answer each: a name its kind's noun heads ("Kementerian Sosial", "Serikat Buruh
 # Migran Indonesia", "PT ...", "... Foundation").  "Lembaga Swadaya Masyarakat" is the word for
@@ -501,6 +507,8 @@ class SentenceFacts:
         for m in _PERSON.finditer(text):
             if _AT_PLACE.search(text[:m.start()]) or m.group().lower() in self.place_kinds:
                 continue  # "berlokasi di Adis Dabba", "Kabupaten Timor Tengah Utara": a place
+            if any(w.lower() in _NOT_A_PERSON for w in m.group().split()):
+                continue  # "the Swedish International Development Cooperation Agency": a body
             words = [w.lower() for w in m.group().split() if w.lower() not in asked]
             if (words and any(max(zipf(w, "id"), zipf(w, "en")) < 2.5 for w in words)
                     and not any(w in self.common or _MONTH.fullmatch(w) for w in words)):

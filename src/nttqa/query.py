@@ -342,9 +342,9 @@ _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have
 # People in office, by the title a question names them with (the thesis names few of them,
 # and quotes fewer).
 _OFFICES_EN = (r"(?:governor|minister|president|regent|mayor|head|chief|director|official|officer|spokes(?:man|woman|person)|"
-               r"ambassador|chair(?:man|woman|person)?|leader|coordinator|commissioner)s?")
+               r"ambassador|chair(?:man|woman|person)?|leader|coordinator|commissioner|representative|delegate|envoy)s?")
 _OFFICES_ID = (r"(?:gubernur|menteri|presiden|bupati|wali ?kota|kepala|ketua|direktur|pejabat|kapolda|kapolri|kapolres|"
-               r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner)")
+               r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner|perwakilan|wakil|utusan)")
 
 # Works and programmes known by a title or a name of their own, and what names this document.
 _NAMED_EN = (r"(?:film|movie|documentary|book|novel|booklet|guidebook|handbook|pocket ?book|report|song|slogan|"
