@@ -68,14 +68,14 @@ _CONTACT = re.compile(r"(?:\+62|\b0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{3,5}\b|[\w.+-]+
 _SAYS = re.compile(r"\b(?:mengatakan|menyatakan|menyampaikan|mengungkapkan|menegaskan|menuturkan|berpendapat|"
                    r"mengucapkan|mengumumkan|menjanjikan|berpidato|pidato\w*|sambutan\w*|ujar\w*|tutur\w*|"
                    r"said|says|stated|states|declared|announced|stressed|told)\b", re.I)
-# Who paid: "didanai oleh", "dukungan oleh Kedutaan Besar ...", "funded by", "with support from".
-# Not a fund's name ("program Dana Bantuan Korban") nor a budget alone.
 # That something ended: "dibubarkan", "dicabut", "berakhir", "until 2018", "hingga tahun 2018".
 _ENDS = re.compile(
     r"\b(?:berakhir|diakhiri|mengakhiri|selesai|diselesaikan|dihentikan|menghentikan|berhenti|ditutup|menutup|"
     r"dibubarkan|membubarkan|bubar|dicabut|mencabut|ended|ends|finished|stopped|closed|dissolved|disbanded|lifted|"
     r"abolished|revoked|expired|terminated)\b|"
     r"\b(?:hingga|sampai|until|till)(?: dengan| akhir| the end of)?(?: tahun| bulan \w+)? (?:19|20)\d\d\b", re.I)
+# Who paid: "didanai oleh", "dukungan oleh Kedutaan Besar ...", "funded by", "with support from".
+# Not a fund's name ("program Dana Bantuan Korban") nor a budget alone.
 _FUNDS = re.compile(r"\b(?:didanai|mendanai|dibiayai|membiayai|disponsori|mensponsori|pendanaan|penyandang dana|donor\w*|"
                     r"(?:dana|biaya|dukungan|bantuan)(?: \w+){0,3} (?:dari|oleh)|"
                     r"funded|financed|sponsored|funding (?:from|by)|support(?:ed)? (?:by|from))\b", re.I)
