@@ -347,9 +347,12 @@ _OFFICES_ID = (r"(?:gubernur|menteri|presiden|bupati|wali ?kota|kepala|ketua|dir
                r"duta besar|juru bicara|jubir|koordinator|pimpinan|komisioner|perwakilan|wakil|utusan)")
 
 # Works and programmes known by a title or a name of their own, and what names this document.
-_NAMED_EN = (r"(?:film|movie|documentary|book|novel|booklet|guidebook|handbook|pocket ?book|report|song|slogan|"
-             r"programme|program|campaign|project|initiative|scheme|festival|fund)")
-_NAMED_ID = r"(?:film|buku|buku saku|buku panduan|novel|laporan|lagu|slogan|program|kampanye|proyek|inisiatif|festival)"
+# A work is asked for by "which film", "film apa"; a programme only by its name ("name of the
+# campaign", "nama program"): "which programme" asks for a description.
+_WORKS_EN = r"film|movie|documentary|book|novel|booklet|guidebook|handbook|report|song|slogan"
+_WORKS_ID = r"film|buku|buku saku|buku panduan|novel|laporan|lagu|slogan"
+_NAMED_EN = rf"(?:{_WORKS_EN}|pocket ?book|programme|program|campaign|project|initiative|scheme|festival|fund)"
+_NAMED_ID = rf"(?:{_WORKS_ID}|program|kampanye|proyek|inisiatif|festival)"
 _DOC = r"(?:this|the) (?:thesis|study|research|paper|skripsi)|skripsi|penelitian"
 
 # What the answer must state: a share or a sum of money for "what percentage" / "berapa
@@ -393,12 +396,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("title", re.compile(
         rf"\bwhat(?:'s| is| was| were) the (?:full |exact |official )?titles? of (?!{_DOC})|"
         rf"\btitled?\b(?! of (?:{_DOC}))|\bentitled\b|"
-        r"\b(?:which|what) (?:\w+ ){0,2}?(?:film|movie|documentary|book|novel|booklet|guidebook|handbook|report|song|slogan)s?"
+        rf"\b(?:which|what) (?:\w+ ){{0,2}}?(?:{_WORKS_EN})s?"
         r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have|had|by|about|on|of|that|which|\w+ed)\b)|"
         rf"\bwhat (?:is|was|were) [^?]{{0,40}}?\b{_NAMED_EN}s?\b[^?]{{0,40}}\bcalled\b|"
         rf"\bname of (?:the |its |their |that |this |IOM's )?(?:\w+ ){{0,2}}?{_NAMED_EN}\b|"
         rf"\bjudul(?:nya)?\b(?! (?:{_DOC}))|\b(?:bertajuk|berjudul|bertema|bertuliskan) apa\b|"
-        rf"\bnama (?:\w+ )?{_NAMED_ID}\b|\b(?:film|buku|buku saku|buku panduan|novel|laporan|lagu|slogan) apa\b",
+        rf"\bnama (?:\w+ )?{_NAMED_ID}\b|\b(?:{_WORKS_ID}) apa\b",
         re.I)),
     # When something ended: "When did the RMIM programme end?", "Kapan moratorium itu dicabut?",
     # "sampai kapan ...?": a date is no answer unless it is the end's.
