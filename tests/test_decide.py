@@ -633,6 +633,36 @@ def test_a_count_is_not_answered_by_a_span_of_time(pipeline) -> None:
     assert how_long.wants == "duration" and all(ans.facts.states_measure(r, how_long) for r in spans)
 
 
+@pytest.mark.parametrize("q", ["How many prosecutors took part in IOM's mentoring programme with the Attorney General?",
+                               "Berapa jaksa yang ikut program pendampingan IOM dan Kejaksaan Agung?"])
+def test_a_count_written_in_words_before_the_noun_asked_of_is_a_count(pipeline, q) -> None:
+    # "dengan total dua puluh jaksa": no list of units holds "jaksa", the question names it.
+    from nttqa.query import counted_noun
+
+    assert counted_noun(q) in ("prosecutors", "jaksa")
+    a = pipeline.ask(q)
+    assert not a.refused and "dua puluh jaksa" in a.citations[0].quote, a.text
+
+
+def test_the_noun_a_count_asks_of_is_read_in_either_language() -> None:
+    from nttqa.query import counted_noun
+
+    assert counted_noun("how many of the victims were women?") == "victims"
+    assert counted_noun("Berapa jumlah korban tahun 2015?") == "korban"
+    assert counted_noun("What was the total number of officers?") == "officers"
+    assert counted_noun("Apa peran IOM?") == ""
+
+
+@pytest.mark.parametrize("q", ["Who heads IOM's Counter Trafficking Unit?",
+                               "Presiden Indonesia siapa yang menandatangani Regional Cooperation Agreement?",
+                               "Siapa yang mengetuai Gugus Tugas TPPO NTT?"])
+def test_who_heads_or_which_president_asks_for_a_person_the_thesis_does_not_name(pipeline, q) -> None:
+    info = pipeline.answerer.retriever.understand(q)
+    assert info.wants == "person"
+    a = pipeline.ask(q)
+    assert a.refused, a.text
+
+
 @pytest.mark.parametrize("q", ["What percentage of the victims were sent to Malaysia?",
                                "Berapa persen korban yang dikirim ke Malaysia?"])
 def test_what_is_asked_of_a_rare_name_must_be_stated_about_it(pipeline, q) -> None:
@@ -824,6 +854,25 @@ def test_a_regulation_the_thesis_never_names_is_a_missing_name(pipeline) -> None
     named = pipeline.ask("What does NTT regional regulation No. 7 of 2016 govern?")
     assert named.reason != "name_absent"
     assert not pipeline.ask("Apa yang diatur Perda NTT Nomor 7 Tahun 2016?").refused
+
+
+@pytest.mark.parametrize("q,article", [("Apa isi Pasal 3 UU Nomor 18 Tahun 2017?", "Pasal 3"),
+                                       ("What does Article 3 of Law No. 18 of 2017 say?", "Article 3"),
+                                       ("Apa bunyi pasal 9 UU PTPPO?", "pasal 9")])
+def test_an_article_the_thesis_never_quotes_is_a_missing_name(pipeline, q, article) -> None:
+    # The thesis quotes articles 1 and 2 of Law 18/2017 (and article 1 of Law 21/2007).
+    a = pipeline.ask(q)
+    assert a.refused and a.reason == "name_absent" and article in a.text, (a.reason, a.text)
+
+
+def test_an_article_the_thesis_quotes_is_answered_from_it(pipeline) -> None:
+    a = pipeline.ask("Apa isi Pasal 2 UU Nomor 18 Tahun 2017?")
+    assert not a.refused and any("Pasal (2)" in c.quote for c in a.citations)
+    en = pipeline.ask("What principles does Law No. 18 of 2017 set for protecting migrant workers?")
+    # The law's year asks for no events of 2017, and "Law" is no name pointing at the thesis'
+    # "(International Law)".
+    assert not en.refused and "UU Nomor 18 Tahun 2017" in en.citations[0].quote, en.text
+    assert all(c.section.startswith("2.3") for c in en.citations), [c.section for c in en.citations]
 
 
 @pytest.mark.parametrize("q", ["How much money did Japan give IOM for its work in NTT?",
@@ -1068,6 +1117,31 @@ def test_an_organisation_asked_for_is_one_the_thesis_names(pipeline) -> None:
     rows = [r for r in range(len(an.store.sentences)) if "Lembaga Swadaya Masyarakat (LSM)" in an.facts.text(r)]
     assert rows and not any(an.facts.states_organisation(r, info) for r in rows
                             if "Serikat" not in an.facts.text(r))
+
+
+@pytest.mark.parametrize("q,named", [
+    ("Which church did the NTT provincial government cooperate with?", False),
+    ("Gereja mana yang bekerja sama dengan Pemprov NTT?", False),
+    ("Which embassies supported IOM's public campaign?", True),
+    ("Kedutaan besar mana yang mendukung IOM?", True),
+    ("Which school did Metilia Usboko attend?", True)])
+def test_a_church_school_or_embassy_asked_for_is_one_the_thesis_names(pipeline, q, named) -> None:
+    # The thesis names the embassies of Australia and the United States and "SD Fatukoko", but
+    # writes only "pihak gereja" for the church the province worked with.
+    a = pipeline.ask(q)
+    assert a.refused != named, (q, a.text)
+    assert pipeline.answerer.retriever.understand(q).wants == "organisation"
+    assert pipeline.answerer.retriever.understand("What school of thought does the thesis follow?").wants == ""
+
+
+def test_a_number_asked_of_a_district_stands_in_a_passage_about_that_district(pipeline) -> None:
+    # The thesis gives the number of Timor Tengah Utara's action plan ("RAD Nomor
+    # TT.560.2/186/IX/2018"), not Manggarai's, though both districts drafted one.
+    ttu = pipeline.ask("Apa nomor RAD Kabupaten Timor Tengah Utara?")
+    assert not ttu.refused and "TT.560.2/186/IX/2018" in ttu.citations[0].quote
+    manggarai = pipeline.ask("Apa nomor RAD Kabupaten Manggarai?")
+    assert pipeline.answerer.retriever.understand("Apa nomor RAD Kabupaten Manggarai?").wants == "number"
+    assert manggarai.refused, manggarai.text
 
 
 def test_a_regulations_number_is_no_penalty(pipeline) -> None:

@@ -717,3 +717,16 @@ def test_a_journals_one_level_headings_are_its_named_parts_only(line, heading):
     from nttqa.parse import is_heading
 
     assert is_heading(line) == heading
+
+
+def test_a_line_ending_in_an_acronyms_bracket_does_not_end_its_paragraph(thesis_chunks):
+    # "... penyusunan Rencana Aksi Daerah (RAD)" / "Anti Perdagangan Manusia yang dilakukan ..."
+    # is one sentence over two lines; "Sumber: (BPS ... 2018)" still closes its table.
+    from nttqa.textutil import split_sentences
+
+    text = next(c.text for c in thesis_chunks if "Rencana Aksi Daerah (RAD) Anti" in c.text)
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert any(s.startswith("Hal lainnya") and "Anti Perdagangan Manusia yang dilakukan" in s for s in sentences)
+    assert any("(TPPO) (Gugus Tugas PP-TPPO 2022)." in c.text for c in thesis_chunks)
+    assert not any(c.text.rstrip().endswith("(RAD)") for c in thesis_chunks)
+    assert any(c.kind == "table" and "Sumber" in c.text for c in thesis_chunks)

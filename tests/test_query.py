@@ -447,3 +447,38 @@ def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None
 ])
 def test_words_of_someone_in_office_who_paid_and_titles_are_read_as_what_the_answer_must_state(q, want) -> None:
     assert wants(q, question_kind(q)) == want
+
+
+def test_a_regulations_year_and_number_ask_for_no_events_of_that_year() -> None:
+    # "Law No. 18 of 2017" names a law: its year is no year the question asks about, and its
+    # number no figure to look for.
+    for q in ("What principles does Law No. 18 of 2017 set for protecting migrant workers?",
+              "Apa asas UU Nomor 18 Tahun 2017 tentang perlindungan pekerja migran?"):
+        info = analyze_question(q)
+        assert info.years == () and info.numbers == (), info
+    assert analyze_question("What did IOM do in 2017 under Law No. 18 of 2017?").years == (2017,)
+
+
+def test_an_article_of_a_law_is_read_in_either_language() -> None:
+    from nttqa.textutil import article_refs
+
+    assert article_refs("Apa isi Pasal 3 UU Nomor 18 Tahun 2017?") == {3: "Pasal 3"}
+    assert article_refs("UU Nomor 18 Tahun 2017 Pasal (2) mempunyai asas") == {2: "Pasal (2)"}
+    assert set(article_refs("memuat pasal 1 dan pasal 2, pasal ke-3")) == {1, 2, 3}
+    assert article_refs("What does Article 2 of Law 18/2017 say?") == {2: "Article 2"}
+    assert article_refs("the articles of the law, 18/2017") == {}
+
+
+@pytest.mark.parametrize("word,meaning", [("preventively", "pencegahan"), ("funded", "dana"),
+                                          ("rescued", "pertolongan"), ("recruiters", "perekrutan")])
+def test_an_inflected_english_word_is_translated_as_its_dictionary_form(pipeline, word, meaning) -> None:
+    info = pipeline.retriever.understand(f"What does the thesis say about those {word} in NTT?")
+    assert meaning in info.expansions
+
+
+def test_a_derived_english_word_is_not_translated_as_its_base() -> None:
+    # "author" is no form of "authority", nor "site" a form of "sits".
+    g = Glossary([("berwenang", "authority"), ("lokasi", "site")])
+    assert g.expand_kinds("Who is the author?") == [] and g.expand_kinds("Where he sits") == []
+    assert g.expand_kinds("the authorities") == [("berwenang", "translation")]
+

@@ -36,8 +36,8 @@ from nttqa.decide import Model, load_model
 from nttqa.evidence import SentenceFacts, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
-from nttqa.query import QueryInfo, is_part, population_groups, without_parts
-from nttqa.textutil import analyze, find_refs, month_years, regulation_ids, sentence_initial
+from nttqa.query import QueryInfo, counted_noun, is_part, population_groups, without_parts
+from nttqa.textutil import analyze, article_refs, find_refs, month_years, regulation_ids, sentence_initial
 from nttqa.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -302,6 +302,11 @@ class Answerer:
         # A regulation is named by its number and year: "Perda Nomor 7 Tahun 2019" is another
         # regulation than the thesis' "Nomor 7 Tahun 2016", though it has both numbers.
         found += [words for reg, words in regulation_ids(question).items() if not self.facts.names_regulation(reg, docs)]
+        # An article is named with its law: the thesis quotes "UU Nomor 18 Tahun 2017 Pasal (2)",
+        # so "Pasal 3 UU Nomor 18 Tahun 2017" (or a "Pasal 3" of no law it names) is absent.
+        regs = [reg for reg in regulation_ids(question) if self.facts.names_regulation(reg, docs)] or [None]
+        found += [words for n, words in article_refs(question).items()
+                  if not any(self.facts.names_article(n, reg, docs) for reg in regs)]
         # A month of a year is named when one sentence names both: "March 2016" is absent from a
         # thesis that gives its figures per September of each year.
         found += [words for my, words in month_years(question).items() if not self.facts.names_month(my, docs)]
@@ -383,8 +388,14 @@ class Answerer:
                                      docs) if info.years else []
         # "Apa isi BAB III?": the outline's sentence on chapter III is the exact answer ("BAB III"
         # read as a capitalised name would pin any sentence naming it).
+        # An English word capitalised in a name ("Law No. 18", "the Social Ministry") whose
+        # Indonesian counterpart the thesis writes in lower case ("hukum") is a common noun: it
+        # does not point at the few sentences that hold it in an English name ("International Law").
+        common = {w.lower() for w, ts in cover.items()
+                  if info.lang != "id" and w[:1].isupper() and (ts - set(analyze(w))) & self.facts.common_terms}
         number_rows = self.facts.outline_rows(info) or (
-            self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question) | self.quoted_rows(question, cover))
+            self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question, common)
+            | self.quoted_rows(question, cover))
         seen: set[str] = set()
         for cid, (rank, srows) in self._rows_for(info, hits, near, number_rows, docs).items():
             for row in srows:
@@ -540,8 +551,10 @@ class Answerer:
             # A group of people the question asks the figure of stands in the sentence stating
             # it: "how many of the victims were men?" is not answered by the victims' total.
             groups = [frozenset(t for w in said for t in analyze(w)) for said in population_groups(info.text)]
-            return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years), groups=groups)
-                              and on_topic(r) and named(r))
+            noun = counted_noun(info.text) if info.wants in ("count", "") else ""
+            counted = frozenset(cover.get(noun) or analyze(noun)) if noun else frozenset()
+            return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years), groups=groups,
+                                                        counted=counted) and on_topic(r) and named(r))
         return {"definition": self.facts.defines.__getitem__,
                 "year": lambda r: self.facts.states_date(r, info) and on_topic(r) and named(r),
                 "citation": self.facts.sentence_refs}.get(info.kind)
@@ -555,7 +568,10 @@ class Answerer:
             terms = cover.get(m.group())
             if (terms and not sentence_initial(info.text, m.start()) and not terms & self._any_title
                     and m.group().lower() not in self.facts.common):  # "Nomor", "Pasal" are no names
-                out.append(terms)
+                # A name the corpus writes as it stands is looked for as written: "Bakamla", not
+                # any word of "Badan Keamanan Laut" ("badan" stands in every other passage).
+                own = set(analyze(m.group()))
+                out.append(own if own and all(self.facts.term_df.get(t, 0) for t in own) else terms)
         return out
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:

@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 from nttqa.query import ABOUT_SECTIONS, QueryInfo, answers_about, chapter_names
-from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, backing_refs, find_refs, loan_letters,
-                            month_number, regulation_ids, split_sentences, sentence_initial, standard, whole_number,
-                            without_regulation_ids, year_spans)
+from nttqa.textutil import (DAY_MONTH, MONTHS, YEAR, YEAR_SPAN, Ref, analyze, article_refs, backing_refs, find_refs,
+                            loan_letters, month_number, regulation_ids, split_sentences, sentence_initial, standard,
+                            whole_number, without_regulation_ids, year_spans)
 
 _NUMBER_WORDS = (r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
                  r"seratus|ratusan|ribuan|puluhan|jutaan|setengah|separuh|one|two|three|four|five|six|seven|eight|"
@@ -79,7 +79,8 @@ _ENDS = re.compile(
 _FUNDS = re.compile(r"\b(?:didanai|mendanai|dibiayai|membiayai|disponsori|mensponsori|pendanaan|penyandang dana|donor\w*|"
                     r"(?:dana|biaya|dukungan|bantuan)(?: \w+){0,3} (?:dari|oleh)|"
                     r"funded|financed|sponsored|funding (?:from|by)|support(?:ed)? (?:by|from))\b", re.I)
-_LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
+# ... its number may carry a code before it ("RAD Nomor TT.560.2/186/IX/2018").
+_LAW_NUMBER = re.compile(r"\b(?:Nomor|No\.?)\s*(?:[A-Z]{1,4}\.)?\d+|\b\d+\s*/\s*(?:19|20)\d\d\b", re.I)
 _ORDINAL = (r"(?:nomor\s+|no\.?\s*)?(?:ke-?\s*\d+|\d+|satu|dua|tiga|empat|lima|pertama|kedua|ketiga|keempat|kelima|"
             r"teratas|tertinggi|terbesar|first|second|third|fourth|fifth|top|\d+(?:st|nd|rd|th))")
 _RANK = re.compile(rf"\b(?:peringkat|urutan|posisi|ranking|rank|ranked|ranks)\s+(?:ke-?\s*)?{_ORDINAL}\b|"
@@ -119,6 +120,14 @@ _ORG_KINDS: dict[str, tuple[str, str]] = {
                 rf"\b(?:PT|CV|Perusahaan)\.?\s+{_N}|\b{_N}\s+(?:Ltd|Inc|Company|Corporation)\b"),
     "university": (r"universit(?:y|ies)|universitas",
                    rf"\b(?:Universitas|University of|Institut)\s+{_N}|\b{_N}\s+University\b"),
+    "church": (r"church(?:es)?|gereja",
+               rf"\b(?:Gereja|Keuskupan|Paroki|Sinode)\s+{_N}|\b{_N}(?:\s+{_N})*\s+(?:Church|Diocese)\b"),
+    "school": (r"schools?|sekolah",
+               rf"\b(?:SDN?|SMPN?|SMAN?|SMKN?|Sekolah|School of)\s+{_N}|\b{_N}(?:\s+{_N})*\s+(?:School|Academy)\b"),
+    "embassy": (r"embass(?:y|ies)|kedutaan|kedubes",
+                rf"\b(?:Kedutaan Besar|Kedubes|Embassy of(?: the)?)\s+{_N}|\b{_N}(?:\s+{_N})*\s+Embassy\b"),
+    "hospital": (r"hospitals?|clinics?|rumah sakit|RSUD|klinik",
+                 rf"\b(?:Rumah Sakit|RSUD?|Klinik)\s+{_N}|\b{_N}(?:\s+{_N})*\s+(?:Hospital|Clinic)\b"),
     # A workplace by its name: "Restoran Sari Rasa", "Perkebunan ...", "... Plantation".
     "business": (r"restaurants?|restoran|rumah makan|shops?|stores?|toko|factor(?:y|ies)|pabrik|plantations?|perkebunan",
                  rf"\b(?:Restoran|Rumah Makan|Toko|Pabrik|Perkebunan)\s+{_N}|"
@@ -133,7 +142,9 @@ _ORG_HEADS = frozenset("restoran rumah makan toko pabrik perkebunan restaurant s
                        "kementerian kemen ministry of departemen pt cv perusahaan ltd inc company corporation universitas "
                        "university institut badan dinas lembaga komisi organisasi kantor biro satuan gugus tugas "
                        "direktorat kepolisian kejaksaan angkatan agency office commission committee council organization "
-                       "organisation bureau for".split())
+                       "organisation bureau for gereja keuskupan paroki sinode church diocese sd sdn smp smpn sma "
+                       "sman smk smkn sekolah school academy kedutaan besar kedubes embassy the rumah sakit rs rsud "
+                       "klinik hospital clinic".split())
 # The kinds of place a question may ask for, by the nouns that name them in either language.  A
 # kind marked strict is answered only by a name that noun heads ("Bandara El Tari", "Desa
 # Atmen"); the others also by a name after "di"/"in" whose kind the corpus does not contradict.
@@ -194,6 +205,19 @@ def quantities(text: str) -> tuple[tuple[str, str], ...]:
     text = without_regulation_ids(text)
     # "50 juta dolar": the currency may follow the magnitude.
     return tuple(quantity(m.group(), text[m.end():m.end() + 12]) for m in _QUANTITY.finditer(text))
+
+
+# A number before a noun: "20 jaksa", "dua puluh jaksa", "empat belas jaksa yang terpilih".
+_COUNTED = re.compile(rf"(?<![\w./])((?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*|(?:{_NUMBER_WORDS})(?:\s+(?:{_NUMBER_WORDS}|puluh|belas|ratus|ribu|juta))*)"
+                      r"\s+([A-Za-z][\w-]*)", re.I)
+
+
+def counts_of(text: str, counted: Collection[str]) -> tuple[tuple[str, str], ...]:
+    """The counts ``text`` gives of a noun whose analysed terms meet ``counted`` ("dua puluh
+    jaksa" for "how many prosecutors", a noun no list of units can foresee), as ``quantities``."""
+    text = without_regulation_ids(text)
+    return tuple((quantity(m.group(1))[0], "count") for m in _COUNTED.finditer(text)
+                 if set(analyze(m.group(2))) & set(counted))
 
 
 def fold(word: str, n: int = 5) -> str:
@@ -315,8 +339,16 @@ class SentenceFacts:
         self.dated: list[bool] = []
         self.year_rows: dict[int, list[int]] = {}
         self.doc_month_years: dict[str, set[tuple[int, int]]] = {}
+        # The articles each document names, alone (reg None) and with the regulation one sentence
+        # names with it: "UU Nomor 18 Tahun 2017 memuat pasal 1 dan pasal 2" names no article 3.
+        self.doc_articles: dict[str, set[tuple[int, tuple[int, int] | None]]] = {}
         for row in range(len(store.sentences)):
             text = store.sentence_text(row)
+            articles = article_refs(text)
+            if articles:
+                regs = [None, *regulation_ids(text)]
+                self.doc_articles.setdefault(chunks[store.sentences[row][0]].doc, set()).update(
+                    (a, reg) for a in articles for reg in regs)
             found = find_refs(text)
             bare = strip_refs(text, found)
             self.terms.append(frozenset(analyze(text)))
@@ -415,6 +447,11 @@ class SentenceFacts:
         that gives its figures per September."""
         return any(month_year in self.doc_month_years.get(d, ()) for d in (docs or self.doc_month_years))
 
+    def names_article(self, article: int, reg: tuple[int, int] | None = None,
+                      docs: Collection[str] | None = None) -> bool:
+        """Whether a sentence (of ``docs``) names this article, of regulation ``reg`` when given."""
+        return any((article, reg) in self.doc_articles.get(d, ()) for d in (docs or self.doc_articles))
+
     def names_regulation(self, reg: tuple[int, int], docs: Collection[str] | None = None) -> bool:
         """Whether the corpus (or one of ``docs``) names the regulation (number, year)."""
         return any(reg in self.doc_regulations.get(d, ()) for d in (docs or self.doc_regulations))
@@ -430,7 +467,7 @@ class SentenceFacts:
     # --- what a sentence states ---------------------------------------------------
 
     def states_measure(self, row: int, info: QueryInfo, in_year: bool = False,
-                       groups: Sequence[frozenset[str]] = ()) -> bool:
+                       groups: Sequence[frozenset[str]] = (), counted: Collection[str] = ()) -> bool:
         """The sentence states a quantity the question does not already give, in the measure it
         asks for: "Of the 605 victims, how many were children?" is not answered by "605 korban",
         "what percentage" only by a share.  ``in_year``: in a sentence naming a year the question
@@ -438,7 +475,8 @@ class SentenceFacts:
         orang" states nothing of 2014 for the list's "Pada tahun 2014 sebanyak 605 orang".
         ``groups``: analysed words of each group of people the figure is asked of, one of which
         stands where the quantity does (in a list, in its item: "941 orang calon Tenaga Kerja
-        Wanita" in 2015 says nothing of the women among 2018's 230)."""
+        Wanita" in 2015 says nothing of the women among 2018's 230).  ``counted``: analysed terms
+        of the noun a count is asked of; a number before one of them is a count too."""
         given = {number_key(n) for n in info.numbers}
         want = {"share": ("share",), "money": ("money",), "duration": ("duration",),
                 "penalty": ("duration", "money"), "count": ("count",)}.get(info.wants, ())
@@ -455,7 +493,8 @@ class SentenceFacts:
         def of_groups(words: frozenset[str]) -> bool:
             return all(said & (words | lead) for said in groups)
 
-        whole = stated(self.qty[row]) and of_groups(self.terms[row])
+        extra = counts_of(self.text(row), counted) if counted and (not want or "count" in want) else ()
+        whole = (stated(self.qty[row]) or stated(extra)) and of_groups(self.terms[row])
         if not in_year:
             return any(stated(qty) and of_groups(words) for _ys, _sp, qty, words in items) if items and groups \
                 else whole
@@ -592,21 +631,29 @@ class SentenceFacts:
         rx = chapter_names(info.chapters)
         return frozenset(r for r in self.about_rows.get("structure", ()) if rx.search(self.text(r)))
 
-    def rare_name_rows(self, question: str) -> frozenset[int]:
+    def rare_name_rows(self, question: str, common_nouns: Collection[str] = ()) -> frozenset[int]:
         """The sentences naming a name the question names (a capitalised word not starting a
         sentence) that at most three sentences name: "what does the thesis say about Malaysia?"
-        is answered from the one sentence that says Malaysia, not from one about NTT in general."""
+        is answered from the one sentence that says Malaysia, not from one about NTT in general.
+        ``common_nouns`` (lower case) are capitalised words that are no names."""
         out: set[int] = set()
         for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z]{2,}(?![\w-])", question):
             if sentence_initial(question, m.start()):
                 continue
             word = m.group().lower()
+            if word in common_nouns:
+                continue
             if self.term_df.get(word, 0) > 3 and not re.search(r"[^a-z]", word):
                 continue  # quick exit: a word many sentences hold as it stands
             rows = [r for r, t in enumerate(self.lower) if word in t and _has_word(t, word)]
             if len(rows) <= 3:
                 out.update(rows)
         return frozenset(out)
+
+    @functools.cached_property
+    def common_terms(self) -> frozenset[str]:
+        """The analysed terms of the words the corpus writes in lower case: its common nouns."""
+        return frozenset(analyze(" ".join(sorted(self.common))))
 
     def following(self, rows: Collection[int], n: int) -> frozenset[int]:
         """``rows`` and up to ``n`` sentences after each within the same passage."""

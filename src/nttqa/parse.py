@@ -48,6 +48,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•*]\s|[A-Ha-h][.)]\s|\d{1,2}[.)]\s(?!\d)|\(
 _CAPTION = re.compile(r"^\s*(Tabel|Table|Gambar|Figure|Grafik)\s+\d+", re.I)
 _SOURCE_LINE = re.compile(r"^\s*(Sumber|Source)\s*:", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;\"”)]$")
+_DATED_BRACKET = re.compile(r"\((?:[^()]*\b(?:1[89]|20)\d\d[a-z]?\b|[^()]*\bn\.d\.)[^()]*\)$")
 # A hyphen at a line end is kept when it is part of the word ("isu-isu",
 # "2014-2018", "PP-TPPO", "anti-perdagangan"); only a word split by the line
 # break loses it.
@@ -163,6 +164,10 @@ def _labels(lines: list[_Line], starts: list[tuple[int, str | None]]) -> list[st
 
 def _ends_paragraph(prev: _Line, nxt: _Line, width: int) -> bool:
     if not _SENTENCE_END.search(prev.text):
+        return False
+    if prev.text.endswith(")") and not _DATED_BRACKET.search(prev.text):
+        # "... Rencana Aksi Daerah (RAD)" goes on below ("Anti Perdagangan Manusia ..."); only a
+        # bracket that dates a source ("Sumber: (BPS 2018)") may close a paragraph without a stop.
         return False
     trailing = len(prev.raw) - len(prev.raw.rstrip(" "))
     short = len(prev.raw.rstrip()) < 0.85 * width

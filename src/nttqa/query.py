@@ -421,12 +421,14 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         # "Which Norwegian official ...": an office held by someone, asked for the person.
         r"(?:which|what) (?:\w+ ){0,2}(?:official|officer|ambassador|minister|governor|regent|mayor|director)s?"
         r"(?! (?:regulation|decree|decision|office|letter|speech|budget|programme|program|policy)s?\b)|"
-        r"who (?:directed|founded|led|headed|recruited|chaired)|siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai)|"
+        r"who (?:directed|founded|led|headed|recruited|chaired|directs|leads|heads|chairs)|"
+        r"siapa (?:yang )?(?:menyutradarai|mendirikan|memimpin|mengepalai|mengetuai)|"
         # Who acted for a body: "Who signed it on behalf of Australia?", "Siapa yang ... mewakili Australia?".
         r"who\b[^?]{0,60}\b(?:on behalf of|representing)|siapa\b[^?]{0,60}\b(?:mewakili|atas nama)|"
         r"siapa (?:kepala|ketua|direktur|gubernur|bupati|walikota|wali kota|camat|presiden|kapolda|menteri|sutradara|"
         r"pejabat|duta besar)|"
-        r"(?:pejabat|duta besar) (?:\w+ ){0,2}(?:mana|siapa))\b", re.I)),
+        r"(?:pejabat|duta besar|presiden|menteri|gubernur|bupati|walikota|wali kota|direktur) (?:\w+ ){0,2}(?:mana|siapa))\b",
+        re.I)),
     # A place: "In which city ...?", "Which airport ...?", "Di kota mana ...?", "Bandara mana ...?",
     # "..., dan di mana kantor pusatnya?".
     ("place", re.compile(
@@ -450,7 +452,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # nomor satu", "peringkat kedua", "ranked second").
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
     ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
-    ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda))\b", re.I)),
+    ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda)|"
+                          r"apa nomor)\b", re.I)),
     ("duration", re.compile(r"\b(?:berapa lama|how long|(?:over |for )?how many (?:years|months|weeks|days)|"
                             r"berapa (?:tahun|bulan|minggu|hari)(?! (?:ini|itu|lalu))|selama berapa)\b", re.I)),
     ("money", re.compile(r"\b(?:budget|funding|funds?|cost|costs|spent|spend|money|donat\w*|grants?|salary|fines?|"
@@ -468,14 +471,14 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("organisation", re.compile(
         r"\b(?:which|what) (?:\w+ ){0,2}?(?:NGOs?|organi[sz]ations?|agenc(?:y|ies)|institutions?|ministr(?:y|ies)|"
         r"compan(?:y|ies)|firms?|universit(?:y|ies)|foundations?|charit(?:y|ies)|restaurants?|shops?|stores?|"
-        r"factor(?:y|ies)|plantations?)"
+        r"factor(?:y|ies)|plantations?|church(?:es)?|schools?(?! of thought)|embass(?:y|ies)|hospitals?|clinics?)"
         rf"{_HEADS_PHRASE}|"
         r"\b(?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan|restoran|rumah makan|toko|"
-        r"pabrik|perkebunan) (?:apa|mana)\b|"
+        r"pabrik|perkebunan|gereja|sekolah|kedutaan(?: besar)?|kedubes|rumah sakit|klinik) (?:apa|mana)\b|"
         r"\bnama (?:LSM|organisasi|lembaga|instansi|kementerian|perusahaan|universitas|yayasan|restoran|rumah makan|"
-        r"toko|pabrik|perkebunan)\b|"
+        r"toko|pabrik|perkebunan|gereja|sekolah|kedutaan(?: besar)?|kedubes|rumah sakit|klinik)\b|"
         r"\bname of the (?:\w+ )?(?:NGO|organi[sz]ation|agency|institution|ministry|company|firm|university|foundation|"
-        r"restaurant|shop|store|factory|plantation)\b",
+        r"restaurant|shop|store|factory|plantation|church|school|embassy|hospital|clinic)\b",
         re.I)),
 ]
 
@@ -491,6 +494,19 @@ _GROUPS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
          "anak|balita|bayi|children|child|minor|minors|boys|girls|infants"),
         (r"adults?|dewasa", "dewasa|adult|adults"),
     ))
+
+
+# The noun a count is asked of: "How many prosecutors ...", "berapa (banyak/jumlah) jaksa",
+# "jumlah peserta", "the number of officers".
+_COUNTED_NOUN = re.compile(
+    r"\b(?:how many|(?:the )?(?:total )?number of|berapa(?: banyak| jumlah| orang)?|jumlah)\s+"
+    r"(?:(?:the|of|para|kah)\s+)*([A-Za-z][\w-]*)", re.I)
+
+
+def counted_noun(text: str) -> str:
+    """The noun a count question counts, as written ("prosecutors", "jaksa"); "" if none."""
+    m = _COUNTED_NOUN.search(text)
+    return m.group(1) if m else ""
 
 
 def population_groups(text: str) -> list[frozenset[str]]:
@@ -577,6 +593,9 @@ def cited_works(text: str) -> tuple[list[tuple[str, int]], str]:
 def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo:
     text = text.strip()
     sources, undated = cited_works(text)
+    # A cited work's year dates the source, a regulation's is part of its name ("Law No. 18 of
+    # 2017"): neither asks for the events of that year.
+    undated = without_regulation_ids(undated)
     ys = _years(undated)
     lang = detect_language(text)
     kinds = glossary.expand_kinds(text, lang) if glossary else []
@@ -589,7 +608,7 @@ def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo
         chapters=chapter_refs(text),
         sections=section_refs(text),
         section_words=section_words(text),
-        numbers=numbers(text),
+        numbers=numbers(undated),
         abbreviations=abbreviations(text),
         list_size=list_size(text),
         expansions=tuple(e for e, _k in kinds),
@@ -661,6 +680,24 @@ class Glossary:
             if rx is None or (name == "en" and lang == "id") or (name == "syn" and lang != "id"):
                 continue
             out.extend((m.group(0), set(mapping[m.group(0).lower()])) for m in rx.finditer(text))
+        if lang != "id":
+            out.extend(self._stem_pairs(text))
+        return out
+
+    def _stem_pairs(self, text: str) -> list[tuple[str, set[str]]]:
+        """English words of ``text`` outside every glossary phrase that are an inflected form of
+        a one-word entry ("preventively" of "preventive", "funded" of "fund", "rescued" of
+        "rescue"), with that entry's counterparts.  Only an ending is undone, never a derivation:
+        "author" is no form of "authority"."""
+        rx = self._re["en"]
+        taken = [m.span() for m in rx.finditer(text)] if rx is not None else []
+        out: list[tuple[str, set[str]]] = []
+        for m in re.finditer(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])", text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            entry = next((b for b in _english_bases(m.group().lower()) if b in self._en2id), None)
+            if entry:
+                out.append((m.group(), set(self._en2id[entry])))
         return out
 
     def expand_kinds(self, text: str, lang: str = "en") -> list[tuple[str, str]]:
@@ -680,6 +717,12 @@ class Glossary:
                     if alt.lower() not in low and alt not in seen:
                         seen.add(alt)
                         out.append((alt, "abbreviation" if name == "abbr" else "translation"))
+        if lang != "id":
+            for _word, alts in self._stem_pairs(text):
+                for alt in sorted(alts):
+                    if alt.lower() not in low and alt not in seen:
+                        seen.add(alt)
+                        out.append((alt, "translation"))
         return out
 
     @classmethod
@@ -692,6 +735,23 @@ class Glossary:
             kind = getattr(t, "kind", "")
             (abbr if kind == "abbreviation" else syn if kind == "synonym" else trans).append(pair)
         return cls(trans, abbr, syn)
+
+
+def _english_bases(word: str) -> list[str]:
+    """The words ``word`` may be an inflection of: "rescued" -> "rescu", "rescue"; "making" ->
+    "mak", "make"; "planned" -> "plann", "plan"; "studies" -> "study"; "preventively" ->
+    "preventive"."""
+    out: list[str] = []
+    for suffix in ("ly", "ies", "ied", "es", "ed", "ing", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                out.append(base + "y")
+                continue
+            out += [base, base + "e"] if suffix == "ing" else [base]
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                out.append(base[:-1])
+    return out
 
 
 def _alts(s: str) -> list[str]:

@@ -207,6 +207,17 @@ def regulation_ids(text: str) -> dict[tuple[int, int], str]:
     return out
 
 
+# An article of a law: "Pasal 3", "pasal (2)", "Pasal ke-3", "Article 3", "Art. 3".
+_ARTICLE = re.compile(r"\b(?:pasal|article|art\.)\s*(?:ke-?\s*)?\(?\s*(\d{1,4})\s*\)?(?![\d/])", re.I)
+
+
+def article_refs(text: str) -> dict[int, str]:
+    """The articles of a law ``text`` names, number -> the words naming it ("Pasal 3")."""
+    out: dict[int, str] = {}
+    for m in _ARTICLE.finditer(text):
+        out.setdefault(int(m.group(1)), " ".join(m.group(0).split()))
+    return out
+
 # --- in-text source references -------------------------------------------------
 
 @dataclass(frozen=True)
