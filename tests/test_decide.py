@@ -155,6 +155,17 @@ def test_questions_about_the_document_itself_are_always_answered(pipeline, q) ->
     assert not a.refused and a.citations
 
 
+@pytest.mark.parametrize("q,name", [("Apa rekomendasi penulis untuk pemerintah Malaysia?", "Malaysia"),
+                                    ("What does the conclusion say about Kupang?", "Kupang")])
+def test_a_question_about_a_part_of_the_thesis_naming_what_that_part_never_names_is_refused(pipeline, q, name) -> None:
+    # The recommendations address the province and the central government; the conclusion
+    # never names Kupang, though the body does.
+    a = pipeline.ask(q)
+    assert a.refused and a.reason == "about_absent" and name in a.text, (a.reason, a.text)
+    named = pipeline.ask("Apa kesimpulan skripsi tentang Kemen PPPA?")
+    assert not named.refused and any(c.chapter.startswith("BAB IV") for c in named.citations)
+
+
 @pytest.mark.parametrize("q", ["Apa kesimpulan skripsi ini?", "What is the conclusion of the thesis?"])
 def test_the_conclusion_is_quoted_from_the_conclusion_with_what_it_announces(pipeline, q) -> None:
     # Not the method section that happens to say "skripsi ini", nor the outline in 1.9 that says
@@ -858,7 +869,10 @@ def test_a_regulation_the_thesis_never_names_is_a_missing_name(pipeline) -> None
 
 @pytest.mark.parametrize("q,article", [("Apa isi Pasal 3 UU Nomor 18 Tahun 2017?", "Pasal 3"),
                                        ("What does Article 3 of Law No. 18 of 2017 say?", "Article 3"),
-                                       ("Apa bunyi pasal 9 UU PTPPO?", "pasal 9")])
+                                       ("Apa bunyi pasal 9 UU PTPPO?", "pasal 9"),
+                                       # Article 1 is quoted of two laws, never of IOM's constitution.
+                                       ("Apa isi Pasal 1 konstitusi IOM?", "Pasal 1 konstitusi"),
+                                       ("What does Article 1 of the IOM constitution say?", "Article 1")])
 def test_an_article_the_thesis_never_quotes_is_a_missing_name(pipeline, q, article) -> None:
     # The thesis quotes articles 1 and 2 of Law 18/2017 (and article 1 of Law 21/2007).
     a = pipeline.ask(q)
@@ -1167,3 +1181,12 @@ def test_a_definition_asked_with_an_acronym_is_looked_for_where_the_acronym_is(p
     # The thesis spells IGO out as "International Governmental Organization", not "intergovernmental".
     a = pipeline.ask("What definition of an intergovernmental organization (IGO) does the thesis give for IOM?")
     assert not a.refused and "(IGO)" in a.citations[0].quote
+
+
+def test_a_year_named_without_when_is_answered_by_a_sentence_of_that_year(pipeline) -> None:
+    # The thesis gives the village regulation "Nomor 2 Tahun 2018" of Timor Tengah Utara; 2019
+    # stands in its text (a training in 2018-2019) but no regulation of that year.
+    other = pipeline.ask("What did the 2019 village regulation in Timor Tengah Utara regulate?")
+    assert other.refused, other.text
+    named = pipeline.ask("What did the 2018 village regulation in Timor Tengah Utara regulate?")
+    assert not named.refused and "Peraturan Desa Nomor 2 Tahun 2018" in named.citations[0].quote

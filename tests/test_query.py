@@ -439,6 +439,10 @@ def test_a_contact_detail_is_read_as_what_the_answer_must_state(q, want) -> None
     ("Which Indonesian NGO manages the shelter?", "organisation"), ("Which NGO works with IOM?", "organisation"),
     ("When did the RMIM programme end?", "end"), ("Kapan moratorium itu dicabut?", "end"),
     ("Sampai kapan program itu berjalan?", "end"), ("Until what year does the study run?", "end"),
+    ("Kapan IOM menutup program bantuan itu?", "end"), ("Kapan pemerintah mencabut moratorium?", "end"),
+    ("Kapan IOM membuka kantor untuk menutup celah perekrutan?", ""),  # a purpose, not an end
+    ("In which other cities besides Kupang was the festival held?", "place"),
+    ("Which NGOs except SBMI worked with IOM?", "organisation"),
     ("When was the task force set up to stop trafficking?", ""),  # a purpose, not an end
     ("When did IOM start the programme?", ""),
     ("Who signed the agreement on behalf of Australia?", "person"), ("Siapa yang hadir mewakili Australia?", "person"),
@@ -482,3 +486,16 @@ def test_a_derived_english_word_is_not_translated_as_its_base() -> None:
     assert g.expand_kinds("Who is the author?") == [] and g.expand_kinds("Where he sits") == []
     assert g.expand_kinds("the authorities") == [("berwenang", "translation")]
 
+
+
+def test_a_year_after_after_or_before_before_asks_for_the_years_beyond_it() -> None:
+    assert analyze_question("How much did the number of victims in NTT fall after 2018?").years == (2019,)
+    assert analyze_question("Berapa korban sebelum tahun 2014?").years == (2013,)
+    assert analyze_question("Apa yang dilakukan IOM setelah 2016?").years == (2017,)
+    assert analyze_question("What did IOM do in 2018?").years == (2018,)
+    assert analyze_question("Before IOM came, who handled trafficking?").years == ()
+
+
+def test_a_count_asked_for_after_the_years_the_thesis_covers_is_refused(pipeline) -> None:
+    a = pipeline.ask("How much did the number of trafficking victims in NTT fall after 2018?")
+    assert a.refused, a.text

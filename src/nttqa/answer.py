@@ -33,7 +33,7 @@ import numpy as np
 
 from nttqa.config import Settings, llm_api_key
 from nttqa.decide import Model, load_model
-from nttqa.evidence import SentenceFacts, information, years_text, zipf
+from nttqa.evidence import WHEN, SentenceFacts, information, years_text, zipf
 from nttqa import locate
 from nttqa.messages import message, reason_text
 from nttqa.query import QueryInfo, counted_noun, is_part, population_groups, without_parts
@@ -305,8 +305,18 @@ class Answerer:
         # An article is named with its law: the thesis quotes "UU Nomor 18 Tahun 2017 Pasal (2)",
         # so "Pasal 3 UU Nomor 18 Tahun 2017" (or a "Pasal 3" of no law it names) is absent.
         regs = [reg for reg in regulation_ids(question) if self.facts.names_regulation(reg, docs)] or [None]
-        found += [words for n, words in article_refs(question).items()
-                  if not any(self.facts.names_article(n, reg, docs) for reg in regs)]
+        for n, words in article_refs(question).items():
+            if not any(self.facts.names_article(n, reg, docs) for reg in regs):
+                found.append(words)
+                continue
+            # What the article belongs to, the words after it ("Pasal 1 konstitusi IOM", "Article
+            # 1 of the IOM constitution"), stands in a sentence quoting that article: the thesis
+            # quotes article 1 of two laws, not of IOM's constitution.
+            m = re.search(rf"{re.escape(words)}\s+(?:(?:of|the|dari|dalam)\s+)*([\w-]+)(?:\s+([\w-]+))?", question)
+            owner = [w for w in (m.groups() if m and not regs[0] else ()) if w]
+            terms = {t for w in owner for t in (cps.get(w) or analyze(w))}
+            if terms and not any(terms & self.facts.terms[r] for r in self.facts.article_rows.get(n, ())):
+                found.append(m.group(0))
         # A month of a year is named when one sentence names both: "March 2016" is absent from a
         # thesis that gives its figures per September of each year.
         found += [words for my, words in month_years(question).items() if not self.facts.names_month(my, docs)]
@@ -555,23 +565,46 @@ class Answerer:
             counted = frozenset(cover.get(noun) or analyze(noun)) if noun else frozenset()
             return lambda r: (self.facts.states_measure(r, info, in_year=bool(info.years), groups=groups,
                                                         counted=counted) and on_topic(r) and named(r))
+        # A year named without "when" asks what happened then, in a sentence naming it or going
+        # on from one ("Dimana, pada pembuatan buku panduan ini ..." after "pada tahun 2016 ..."):
+        # "What did the 2019 village regulation regulate?" is not answered by the 2018 one.
+        then = (self.facts.following(frozenset(r for y in info.years for r in self.facts.year_rows.get(y, ())), 2)
+                if info.years and not WHEN.search(info.text) else None)
         return {"definition": self.facts.defines.__getitem__,
-                "year": lambda r: self.facts.states_date(r, info) and on_topic(r) and named(r),
+                "year": lambda r: (self.facts.states_date(r, info) and on_topic(r) and named(r)
+                                   and (then is None or r in then or self.facts.names_year(r, info))),
                 "citation": self.facts.sentence_refs}.get(info.kind)
 
-    def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]]) -> list[set[str]]:
+    def _unsaid_names(self, info: QueryInfo, cover: Mapping[str, set[str]], rows: Collection[int]) -> list[str]:
+        """The names the question gives (as ``_qualifying_names`` reads them) that none of ``rows`` holds."""
+        if not rows:
+            return []
+        words = [m.group() for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text)]
+        out = []
+        for w, terms in zip(words, self._qualifying_names(info, cover, keep_words=True)):
+            if terms and not any(terms & self.facts.terms[r] for r in rows):
+                out.append(w)
+        return out
+
+    def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]],
+                          keep_words: bool = False) -> list[set[str]]:
         """The counterparts of each name the question gives (a capitalised word that does not open
         it and that the corpus never writes in lower case) other than the words of a document's
         title ("NTT", "IOM" stand behind every passage)."""
-        out = []
+        out: list[set[str]] = []
         for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text):
             terms = cover.get(m.group())
             if (terms and not sentence_initial(info.text, m.start()) and not terms & self._any_title
                     and m.group().lower() not in self.facts.common):  # "Nomor", "Pasal" are no names
                 # A name the corpus writes as it stands is looked for as written: "Bakamla", not
-                # any word of "Badan Keamanan Laut" ("badan" stands in every other passage).
+                # any word of "Badan Keamanan Laut" ("badan" stands in every other passage).  Not an
+                # English word ("Union", "Workers"): the thesis has it in its English abstract and
+                # its counterpart ("serikat") where it speaks of the thing.
                 own = set(analyze(m.group()))
-                out.append(own if own and all(self.facts.term_df.get(t, 0) for t in own) else terms)
+                exact = own and all(self.facts.term_df.get(t, 0) for t in own) and zipf(m.group().lower(), "en") < 3.0
+                out.append(own if exact else terms)
+            elif keep_words:
+                out.append(set())  # one entry per capitalised word, for the caller to pair with it
         return out
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:
@@ -705,7 +738,12 @@ class Answerer:
             return "meta_absent", ()
         if info.about and not a.features["miss_info"]:
             # The document always answers questions about itself, unless they name what it never
-            # mentions ("rekomendasi laptop" is not about the thesis' recommendations).
+            # mentions ("rekomendasi laptop" is not about the thesis' recommendations), or a name
+            # the part that answers never gives: "rekomendasi untuk pemerintah Malaysia" (the
+            # recommendations address the province and the central government only).
+            unsaid = self._unsaid_names(info, a.cover, self.facts.about_rows.get(info.about, ()))
+            if unsaid and not a.missing_names:
+                return "about_absent", (", ".join(unsaid),)
             return "", ()
         if info.parts and not self.content_words(without_parts(question)) and any(
                 is_part(f"{h.chunk.chapter} {h.chunk.section_title}".lower(), info.parts) for h in a.hits[:1]):

@@ -342,10 +342,13 @@ class SentenceFacts:
         # The articles each document names, alone (reg None) and with the regulation one sentence
         # names with it: "UU Nomor 18 Tahun 2017 memuat pasal 1 dan pasal 2" names no article 3.
         self.doc_articles: dict[str, set[tuple[int, tuple[int, int] | None]]] = {}
+        self.article_rows: dict[int, list[int]] = {}  # the sentences naming each article
         for row in range(len(store.sentences)):
             text = store.sentence_text(row)
             articles = article_refs(text)
             if articles:
+                for a in articles:
+                    self.article_rows.setdefault(a, []).append(row)
                 regs = [None, *regulation_ids(text)]
                 self.doc_articles.setdefault(chunks[store.sentences[row][0]].doc, set()).update(
                     (a, reg) for a in articles for reg in regs)

@@ -23,6 +23,7 @@ REASON_ARGS: dict[str, tuple[str, ...]] = {
     # when that was what failed; it is put into words by the catalogue's "want.<name>".
     "not_covered": ("p", "want"),
     "name_absent": ("names",),
+    "about_absent": ("names",),
     "year_absent": ("years", "span"),
     "year_partial": ("years", "near"),
 }

@@ -337,7 +337,7 @@ _HEADS_PHRASE = (r"(?=\s*(?:[?,.;]|$)|\s+(?:is|are|was|were|did|do|does|has|have
                  r"at|near|where|that|which|ran|runs?|gave|gives?|took|takes?|made|makes?|sent|sends?|paid|pays?|led|"
                  r"leads?|built|builds?|got|gets?|set|sets|won|manages?|handles?|helps?|works?|provides?|supports?|operates?|"
                  r"funds?|coordinates?|monitors?|assists?|offers?|organi[sz]es?|hosts?|oversees?|trains?|protects?|"
-                 r"\w+ed)\b)")
+                 r"besides|except|apart|other|\w+ed)\b)")
 
 # People in office, by the title a question names them with (the thesis names few of them,
 # and quotes fewer).
@@ -409,8 +409,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:when|what year|which year)\b[^?]{0,80}(?<!\bto )\b(?:end|ended|finish|finished|stop|stopped|close|closed|"
         r"dissolve|dissolved|disband|disbanded|lift|lifted|abolish|abolished|revoke|revoked|expire|expired|terminate|"
         r"terminated)\b|\b(?:until|up to|till) (?:when|what year|which year)\b|"
-        r"\b(?:kapan|tahun berapa)\b[^?]{0,80}(?<!\buntuk )\b(?:berakhir|diakhiri|selesai|dihentikan|berhenti|ditutup|dibubarkan|"
-        r"bubar|dicabut|kedaluwarsa)\b|\b(?:sampai|hingga) (?:kapan|tahun berapa)\b", re.I)),
+        r"\b(?:kapan|tahun berapa)\b[^?]{0,80}(?<!\buntuk )\b(?:berakhir|diakhiri|mengakhiri|selesai|dihentikan|menghentikan|"
+        r"berhenti|ditutup|menutup|dibubarkan|membubarkan|bubar|dicabut|mencabut|kedaluwarsa)\b|\b(?:sampai|hingga) (?:kapan|tahun berapa)\b", re.I)),
     ("person", re.compile(
         r"\b(?:siapa nama|nama (?:kepala|ketua|direktur|pemimpin|gubernur|bupati|menteri|pelaku|perekrut|orang|sutradara|"
         r"pejabat|duta besar)|"
@@ -590,12 +590,26 @@ def cited_works(text: str) -> tuple[list[tuple[str, int]], str]:
     return works, "".join(out) + text[last:]
 
 
+# "after 2018" asks about the years after it, "sebelum tahun 2014" about those before: the year
+# next to it stands for them (the thesis' years end in 2018, so "after 2018" asks for 2019).
+_RELATIVE_YEAR = re.compile(r"\b(after|later than|beyond|setelah|sesudah|selepas|pasca|before|prior to|earlier than|"
+                            r"sebelum)[\s-]+((?:the\s+)?(?:year|tahun)\s+)?((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I)
+
+
+def relative_years(text: str) -> str:
+    """``text`` with a year after "after"/"setelah" moved one on, after "before"/"sebelum" one back."""
+    def shift(m: re.Match[str]) -> str:
+        step = -1 if m.group(1).lower() in ("before", "prior to", "earlier than", "sebelum") else 1
+        return f"{m.group(1)} {m.group(2) or ''}{int(m.group(3)) + step}"
+    return _RELATIVE_YEAR.sub(shift, text)
+
+
 def analyze_question(text: str, glossary: "Glossary | None" = None) -> QueryInfo:
     text = text.strip()
     sources, undated = cited_works(text)
     # A cited work's year dates the source, a regulation's is part of its name ("Law No. 18 of
     # 2017"): neither asks for the events of that year.
-    undated = without_regulation_ids(undated)
+    undated = relative_years(without_regulation_ids(undated))
     ys = _years(undated)
     lang = detect_language(text)
     kinds = glossary.expand_kinds(text, lang) if glossary else []
