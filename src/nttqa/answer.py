@@ -396,13 +396,13 @@ class Answerer:
         docs = tuple(docs) if docs else None
         near = self.facts.near_years(self.facts.absent_years(question, info, docs), self.params.partial_window,
                                      docs) if info.years else []
-        # "Apa isi BAB III?": the outline's sentence on chapter III is the exact answer ("BAB III"
-        # read as a capitalised name would pin any sentence naming it).
         # An English word capitalised in a name ("Law No. 18", "the Social Ministry") whose
         # Indonesian counterpart the thesis writes in lower case ("hukum") is a common noun: it
         # does not point at the few sentences that hold it in an English name ("International Law").
         common = {w.lower() for w, ts in cover.items()
                   if info.lang != "id" and w[:1].isupper() and (ts - set(analyze(w))) & self.facts.common_terms}
+        # "Apa isi BAB III?": the outline's sentence on chapter III is the exact answer ("BAB III"
+        # read as a capitalised name would pin any sentence naming it).
         number_rows = self.facts.outline_rows(info) or (
             self.facts.rare_number_rows(info) | self.facts.rare_name_rows(question, common)
             | self.quoted_rows(question, cover))

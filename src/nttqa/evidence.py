@@ -208,8 +208,8 @@ def quantities(text: str) -> tuple[tuple[str, str], ...]:
 
 
 # A number before a noun: "20 jaksa", "dua puluh jaksa", "empat belas jaksa yang terpilih".
-_COUNTED = re.compile(rf"(?<![\w./])((?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*|(?:{_NUMBER_WORDS})(?:\s+(?:{_NUMBER_WORDS}|puluh|belas|ratus|ribu|juta))*)"
-                      r"\s+([A-Za-z][\w-]*)", re.I)
+_COUNTED = re.compile(rf"(?<![\w./])((?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*|"
+                      rf"(?:{_NUMBER_WORDS})(?:\s+(?:{_NUMBER_WORDS}|puluh|belas|ratus|ribu|juta))*)\s+([A-Za-z][\w-]*)", re.I)
 
 
 def counts_of(text: str, counted: Collection[str]) -> tuple[tuple[str, str], ...]:
