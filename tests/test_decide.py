@@ -1190,3 +1190,19 @@ def test_a_year_named_without_when_is_answered_by_a_sentence_of_that_year(pipeli
     assert other.refused, other.text
     named = pipeline.ask("What did the 2018 village regulation in Timor Tengah Utara regulate?")
     assert not named.refused and "Peraturan Desa Nomor 2 Tahun 2018" in named.citations[0].quote
+
+
+@pytest.mark.parametrize("q,answered", [
+    ("Which page of Archer's book defines the arena role?", False),
+    ("Pada halaman berapa Archer (2001) menjelaskan peran arena?", False),
+    ("Halaman berapa Goma (2020) menyebut angka kemiskinan NTT?", True),
+    ("On which page does the thesis discuss poverty?", True)])
+def test_the_page_of_a_cited_work_is_the_page_its_citation_gives(pipeline, q, answered) -> None:
+    # The thesis cites "(Goma 2020, 40)" with a page and "(Archer 2001)" without; the thesis'
+    # own page stands on every citation.  "page"/"halaman" are no words the text must hold.
+    assert pipeline.answerer.retriever.understand(q).wants == "page"
+    a = pipeline.ask(q)
+    assert a.refused != answered, (q, a.text)
+    if answered and "Goma" in q:
+        assert "Goma 2020, 40" in a.citations[0].refs
+

@@ -450,6 +450,11 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"diselenggarakan|dilaksanakan|ditemukan|dikirim|dibawa|dijual) di ?mana\b|\bke ?mana\b", re.I)),
     # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
     # nomor satu", "peringkat kedua", "ranked second").
+    # The page a source says something on: "Which page of Archer's book ...?", "Goma (2020)
+    # halaman berapa?" (the answer checks that the question names a source the thesis cites; the
+    # thesis' own page is on every citation).
+    ("page", re.compile(r"\b(?:(?:which|what|on which|on what) pages?|page numbers?|halaman (?:berapa|mana|ke berapa))\b",
+                        re.I)),
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
     ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
     ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda)|"
