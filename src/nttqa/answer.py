@@ -302,10 +302,11 @@ class Answerer:
             found.append(w)
         # A regulation is named by its number and year: "Perda Nomor 7 Tahun 2019" is another
         # regulation than the thesis' "Nomor 7 Tahun 2016", though it has both numbers.
-        found += [words for reg, words in regulation_ids(question).items() if not self.facts.names_regulation(reg, docs)]
+        asked_regs = regulation_ids(question)
+        found += [words for reg, words in asked_regs.items() if not self.facts.names_regulation(reg, docs)]
         # An article is named with its law: the thesis quotes "UU Nomor 18 Tahun 2017 Pasal (2)",
         # so "Pasal 3 UU Nomor 18 Tahun 2017" (or a "Pasal 3" of no law it names) is absent.
-        regs = [reg for reg in regulation_ids(question) if self.facts.names_regulation(reg, docs)] or [None]
+        regs = [reg for reg in asked_regs if self.facts.names_regulation(reg, docs)] or [None]
         for n, words in article_refs(question).items():
             if not any(self.facts.names_article(n, reg, docs) for reg in regs):
                 found.append(words)
@@ -562,7 +563,7 @@ class Answerer:
         names = self._qualifying_names(info, cover)
 
         def named(r: int) -> bool:
-            return all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for terms in names)
+            return all(terms & self.facts.chunk_terms[self.store.sentences[r][0]] for _w, terms in names)
 
         if info.wants or info.kind == "figure":
             # A share, a sum of money, a duration or a count, even in "what was the budget in
@@ -586,22 +587,17 @@ class Answerer:
                 "citation": self.facts.sentence_refs}.get(info.kind)
 
     def _unsaid_names(self, info: QueryInfo, cover: Mapping[str, set[str]], rows: Collection[int]) -> list[str]:
-        """The names the question gives (as ``_qualifying_names`` reads them) that none of ``rows`` holds."""
+        """The names the question gives (``_qualifying_names``) that none of ``rows`` holds."""
         if not rows:
             return []
-        words = [m.group() for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text)]
-        out = []
-        for w, terms in zip(words, self._qualifying_names(info, cover, keep_words=True)):
-            if terms and not any(terms & self.facts.terms[r] for r in rows):
-                out.append(w)
-        return out
+        return [w for w, terms in self._qualifying_names(info, cover)
+                if not any(terms & self.facts.terms[r] for r in rows)]
 
-    def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]],
-                          keep_words: bool = False) -> list[set[str]]:
-        """The counterparts of each name the question gives (a capitalised word that does not open
-        it and that the corpus never writes in lower case) other than the words of a document's
-        title ("NTT", "IOM" stand behind every passage)."""
-        out: list[set[str]] = []
+    def _qualifying_names(self, info: QueryInfo, cover: Mapping[str, set[str]]) -> list[tuple[str, set[str]]]:
+        """Each name the question gives (a capitalised word that does not open it and that the
+        corpus never writes in lower case), as written, with its counterparts; not the words of a
+        document's title ("NTT", "IOM" stand behind every passage)."""
+        out: list[tuple[str, set[str]]] = []
         for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*", info.text):
             terms = cover.get(m.group())
             if (terms and not sentence_initial(info.text, m.start()) and not terms & self._any_title
@@ -612,9 +608,7 @@ class Answerer:
                 # its counterpart ("serikat") where it speaks of the thing.
                 own = set(analyze(m.group()))
                 exact = own and all(self.facts.term_df.get(t, 0) for t in own) and zipf(m.group().lower(), "en") < 3.0
-                out.append(own if exact else terms)
-            elif keep_words:
-                out.append(set())  # one entry per capitalised word, for the caller to pair with it
+                out.append((m.group(), own if exact else terms))
         return out
 
     def _select(self, cands: Sequence[_Cand], info: QueryInfo, pinned: frozenset[int] = frozenset()) -> list[_Cand]:

@@ -339,19 +339,11 @@ class SentenceFacts:
         self.dated: list[bool] = []
         self.year_rows: dict[int, list[int]] = {}
         self.doc_month_years: dict[str, set[tuple[int, int]]] = {}
-        # The articles each document names, alone (reg None) and with the regulation one sentence
-        # names with it: "UU Nomor 18 Tahun 2017 memuat pasal 1 dan pasal 2" names no article 3.
-        self.doc_articles: dict[str, set[tuple[int, tuple[int, int] | None]]] = {}
-        self.article_rows: dict[int, list[int]] = {}  # the sentences naming each article
+        self.article_rows: dict[int, list[int]] = {}  # the sentences naming each article of a law
         for row in range(len(store.sentences)):
             text = store.sentence_text(row)
-            articles = article_refs(text)
-            if articles:
-                for a in articles:
-                    self.article_rows.setdefault(a, []).append(row)
-                regs = [None, *regulation_ids(text)]
-                self.doc_articles.setdefault(chunks[store.sentences[row][0]].doc, set()).update(
-                    (a, reg) for a in articles for reg in regs)
+            for a in article_refs(text):
+                self.article_rows.setdefault(a, []).append(row)
             found = find_refs(text)
             bare = strip_refs(text, found)
             self.terms.append(frozenset(analyze(text)))
@@ -452,8 +444,10 @@ class SentenceFacts:
 
     def names_article(self, article: int, reg: tuple[int, int] | None = None,
                       docs: Collection[str] | None = None) -> bool:
-        """Whether a sentence (of ``docs``) names this article, of regulation ``reg`` when given."""
-        return any((article, reg) in self.doc_articles.get(d, ()) for d in (docs or self.doc_articles))
+        """Whether a sentence (of ``docs``) names this article, with regulation ``reg`` when given:
+        "UU Nomor 18 Tahun 2017 memuat pasal 1 dan pasal 2" names no article 3 of that law."""
+        return any((not docs or self.store.chunks[self.store.sentences[r][0]].doc in docs)
+                   and (reg is None or reg in regulation_ids(self.text(r))) for r in self.article_rows.get(article, ()))
 
     def names_regulation(self, reg: tuple[int, int], docs: Collection[str] | None = None) -> bool:
         """Whether the corpus (or one of ``docs``) names the regulation (number, year)."""

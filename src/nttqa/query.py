@@ -448,13 +448,13 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
         r"diadakan|diselenggarakan|dilaksanakan|ditemukan|dibawa|dipindahkan|diselamatkan|dijual|ditahan|ditangkap|"
         r"disembunyikan|lahir|tinggal|bekerja|dipekerjakan)\b|\b(?:berlokasi|terletak|berkantor|bermarkas|diadakan|"
         r"diselenggarakan|dilaksanakan|ditemukan|dikirim|dibawa|dijual) di ?mana\b|\bke ?mana\b", re.I)),
-    # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
-    # nomor satu", "peringkat kedua", "ranked second").
     # The page a source says something on: "Which page of Archer's book ...?", "Goma (2020)
     # halaman berapa?" (the answer checks that the question names a source the thesis cites; the
     # thesis' own page is on every citation).
     ("page", re.compile(r"\b(?:(?:which|what|on which|on what) pages?|page numbers?|halaman (?:berapa|mana|ke berapa))\b",
                         re.I)),
+    # A place in a ranking: "peringkat berapa", "what rank", "ranked ..." (answered by "urutan
+    # nomor satu", "peringkat kedua", "ranked second").
     ("rank", re.compile(r"\b(?:peringkat|urutan|ranking|rank|ranked|ranks)\b", re.I)),
     ("share", re.compile(r"\b(?:percent(?:age)?s?|per cent|proportion|share of|persen(?:tase)?|proporsi)\b|%", re.I)),
     ("number", re.compile(r"\b(?:nomor berapa|no\.? berapa|(?:what|which) number|number of the (?:law|regulation|act|decree|bylaw|perda)|"
@@ -694,22 +694,24 @@ class Glossary:
         for non-Indonesian text, the thesis' words for Indonesian synonyms, abbreviation
         spellings in both directions)."""
         out: list[tuple[str, set[str]]] = []
+        taken: list[tuple[int, int]] = []  # where English glossary phrases stand
         for name, mapping in (("en", self._en2id), ("syn", self._syn), ("abbr", self._abbr)):
             rx = self._re[name]
             if rx is None or (name == "en" and lang == "id") or (name == "syn" and lang != "id"):
                 continue
-            out.extend((m.group(0), set(mapping[m.group(0).lower()])) for m in rx.finditer(text))
+            for m in rx.finditer(text):
+                out.append((m.group(0), set(mapping[m.group(0).lower()])))
+                if name == "en":
+                    taken.append(m.span())
         if lang != "id":
-            out.extend(self._stem_pairs(text))
+            out.extend(self._stem_pairs(text, taken))
         return out
 
-    def _stem_pairs(self, text: str) -> list[tuple[str, set[str]]]:
-        """English words of ``text`` outside every glossary phrase that are an inflected form of
-        a one-word entry ("preventively" of "preventive", "funded" of "fund", "rescued" of
-        "rescue"), with that entry's counterparts.  Only an ending is undone, never a derivation:
-        "author" is no form of "authority"."""
-        rx = self._re["en"]
-        taken = [m.span() for m in rx.finditer(text)] if rx is not None else []
+    def _stem_pairs(self, text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[str, set[str]]]:
+        """English words of ``text`` outside every glossary phrase (``taken``: their spans) that
+        are an inflected form of a one-word entry ("preventively" of "preventive", "funded" of
+        "fund", "rescued" of "rescue"), with that entry's counterparts.  Only an ending is undone,
+        never a derivation: "author" is no form of "authority"."""
         out: list[tuple[str, set[str]]] = []
         for m in re.finditer(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])", text):
             if any(a <= m.start() < b for a, b in taken):
@@ -724,24 +726,26 @@ class Glossary:
         its kind: "translation" (or an Indonesian synonym's) or "abbreviation"."""
         maps = [("abbr", self._abbr)]
         maps.insert(0, ("en", self._en2id) if lang != "id" else ("syn", self._syn))
-        low = text.lower()
-        out: list[tuple[str, str]] = []
-        seen: set[str] = set()
+        found: list[tuple[str, set[str]]] = []  # (kind, counterparts) of each term, in order
+        taken: list[tuple[int, int]] = []
         for name, mapping in maps:
             rx = self._re[name]
             if rx is None:
                 continue
             for m in rx.finditer(text):
-                for alt in sorted(mapping[m.group(0).lower()]):
-                    if alt.lower() not in low and alt not in seen:
-                        seen.add(alt)
-                        out.append((alt, "abbreviation" if name == "abbr" else "translation"))
+                found.append(("abbreviation" if name == "abbr" else "translation", mapping[m.group(0).lower()]))
+                if name == "en":
+                    taken.append(m.span())
         if lang != "id":
-            for _word, alts in self._stem_pairs(text):
-                for alt in sorted(alts):
-                    if alt.lower() not in low and alt not in seen:
-                        seen.add(alt)
-                        out.append((alt, "translation"))
+            found += [("translation", alts) for _word, alts in self._stem_pairs(text, taken)]
+        low = text.lower()
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for kind, alts in found:
+            for alt in sorted(alts):
+                if alt.lower() not in low and alt not in seen:
+                    seen.add(alt)
+                    out.append((alt, kind))
         return out
 
     @classmethod

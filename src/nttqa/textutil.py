@@ -218,6 +218,7 @@ def article_refs(text: str) -> dict[int, str]:
         out.setdefault(int(m.group(1)), " ".join(m.group(0).split()))
     return out
 
+
 # --- in-text source references -------------------------------------------------
 
 @dataclass(frozen=True)
